@@ -1,0 +1,279 @@
+using System.Runtime.Intrinsics;
+using FastRobust.Tensors;
+
+namespace FastRobust.Backends.Cpu;
+
+/// <summary>
+/// Convolution by im2col + packed GEMM. Images are processed in groups so that each GEMM has at least
+/// ~256 columns (deep layers with 2×2 maps would otherwise run 4-column GEMMs); groups are spread over the
+/// cores and each core reuses its own column buffer.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    private const int MinGemmColumns = 256;
+
+    private static int GroupSize(in ConvGeometry g)
+    {
+        int plane = g.OH * g.OW;
+        return Math.Clamp((MinGemmColumns + plane - 1) / plane, 1, g.N);
+    }
+
+    private static bool IsPointwise(in ConvGeometry g) =>
+        g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0;
+
+    private static long InputOffset(in ConvGeometry g, int e, int n) =>
+        (g.BroadcastInput ? n : (long)e * g.N + n) * g.InputImage;
+
+    public override void Conv2dForward(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y)
+    {
+        var geo = g;
+        float* px = P(x), pw = P(w), pb = P(bias, true), py = P(y);
+        int gs = GroupSize(g), groups = (g.N + gs - 1) / gs, plane = g.OH * g.OW;
+        long items = (long)g.E * groups;
+        int chunks = CpuParallel.Chunks(items, (long)g.O * g.K * gs * plane, 1 << 18);
+        bool gemmParallel = chunks == 1;
+        CpuParallel.For(items, chunks, (_, s, e) =>
+        {
+            for (long it = s; it < e; it++)
+            {
+                int member = (int)(it / groups), n0 = (int)(it % groups) * gs, cnt = Math.Min(gs, geo.N - n0);
+                int cols = cnt * plane;
+                float* wm = pw + member * geo.WeightMember;
+                float* outImg = py + ((long)member * geo.N + n0) * geo.OutputImage;
+                float* b;
+                if (cnt == 1 && IsPointwise(geo)) b = px + InputOffset(geo, member, n0);
+                else
+                {
+                    b = CpuScratch.Get(0, (long)geo.K * cols);
+                    for (int i = 0; i < cnt; i++) Im2Col(geo, px + InputOffset(geo, member, n0 + i), b, cols, i * plane);
+                }
+                if (cnt == 1)
+                    CpuGemm.Sgemm(false, false, geo.O, cols, geo.K, 1f, wm, geo.K, b, cols, 0f, outImg, cols, gemmParallel);
+                else
+                {
+                    float* tmp = CpuScratch.Get(1, (long)geo.O * cols);
+                    CpuGemm.Sgemm(false, false, geo.O, cols, geo.K, 1f, wm, geo.K, b, cols, 0f, tmp, cols, gemmParallel);
+                    for (int i = 0; i < cnt; i++)
+                        for (int o = 0; o < geo.O; o++)
+                            Buffer.MemoryCopy(tmp + (long)o * cols + i * plane, outImg + i * geo.OutputImage + (long)o * plane, plane * 4, plane * 4);
+                }
+                if (pb != null)
+                {
+                    float* bm = pb + (long)member * geo.O;
+                    for (int i = 0; i < cnt; i++)
+                        for (int o = 0; o < geo.O; o++)
+                            AddScalar(outImg + i * geo.OutputImage + (long)o * plane, plane, bm[o]);
+                }
+            }
+        });
+    }
+
+    public override void Conv2dBackwardData(in ConvGeometry g, FloatBuffer dy, FloatBuffer w, FloatBuffer dx)
+    {
+        var geo = g;
+        float* pdy = P(dy), pw = P(w), pdx = P(dx);
+        int gs = GroupSize(g), groups = (g.N + gs - 1) / gs, plane = g.OH * g.OW;
+        int chunks = CpuParallel.Chunks(groups, (long)g.E * g.O * g.K * gs * plane, 1 << 18);
+        bool gemmParallel = chunks == 1;
+        CpuParallel.For(groups, chunks, (_, s, e) =>
+        {
+            for (long grp = s; grp < e; grp++)
+            {
+                int n0 = (int)grp * gs, cnt = Math.Min(gs, geo.N - n0), cols = cnt * plane;
+                float* dcol = CpuScratch.Get(0, (long)geo.K * cols);
+                for (int member = 0; member < geo.E; member++)
+                {
+                    float* dyImg = pdy + ((long)member * geo.N + n0) * geo.OutputImage;
+                    float* bsrc = dyImg;
+                    if (cnt > 1)
+                    {
+                        bsrc = CpuScratch.Get(1, (long)geo.O * cols);
+                        for (int i = 0; i < cnt; i++)
+                            for (int o = 0; o < geo.O; o++)
+                                Buffer.MemoryCopy(dyImg + i * geo.OutputImage + (long)o * plane, bsrc + (long)o * cols + i * plane, plane * 4, plane * 4);
+                    }
+                    bool accumulate = geo.BroadcastInput && member > 0;
+                    if (cnt == 1 && IsPointwise(geo))
+                    {
+                        // the column matrix is the image itself
+                        float* dxImg = pdx + InputOffset(geo, member, n0);
+                        CpuGemm.Sgemm(true, false, geo.K, cols, geo.O, 1f, pw + member * geo.WeightMember, geo.K, bsrc, cols,
+                            accumulate ? 1f : 0f, dxImg, cols, gemmParallel);
+                        continue;
+                    }
+                    CpuGemm.Sgemm(true, false, geo.K, cols, geo.O, 1f, pw + member * geo.WeightMember, geo.K, bsrc, cols, 0f, dcol, cols, gemmParallel);
+                    for (int i = 0; i < cnt; i++)
+                    {
+                        float* dxImg = pdx + InputOffset(geo, member, n0 + i);
+                        if (!accumulate) new Span<float>(dxImg, (int)geo.InputImage).Clear();
+                        Col2Im(geo, dcol, cols, i * plane, dxImg);
+                    }
+                }
+            }
+        });
+    }
+
+    public override void Conv2dBackwardWeight(in ConvGeometry g, FloatBuffer x, FloatBuffer dy, FloatBuffer dw, FloatBuffer? dbias)
+    {
+        var geo = g;
+        float* px = P(x), pdy = P(dy);
+        int gs = GroupSize(g), groups = (g.N + gs - 1) / gs, plane = g.OH * g.OW;
+        long items = (long)g.E * groups;
+        int chunks = CpuParallel.Chunks(items, (long)g.O * g.K * gs * plane, 1 << 18);
+        bool gemmParallel = chunks == 1;
+        long wSize = g.E * g.WeightMember, bSize = (long)g.E * g.O;
+        // one partial gradient per chunk, summed in chunk order afterwards (deterministic)
+        var partW = new FloatBuffer[chunks];
+        var partB = new FloatBuffer?[chunks];
+        partW[0] = dw;
+        partB[0] = dbias;
+        for (int c = 1; c < chunks; c++)
+        {
+            partW[c] = Alloc(wSize);
+            partB[c] = dbias is null ? null : Alloc(bSize);
+        }
+        var pws = new nint[chunks];
+        var pbs = new nint[chunks];
+        for (int c = 0; c < chunks; c++)
+        {
+            pws[c] = (nint)P(partW[c]);
+            pbs[c] = (nint)P(partB[c], true);
+            new Span<float>((void*)pws[c], (int)wSize).Clear();
+            if (pbs[c] != 0) new Span<float>((void*)pbs[c], (int)bSize).Clear();
+        }
+        CpuParallel.For(items, chunks, (chunk, s, e) =>
+        {
+            float* myW = (float*)pws[chunk], myB = (float*)pbs[chunk];
+            for (long it = s; it < e; it++)
+            {
+                int member = (int)(it / groups), n0 = (int)(it % groups) * gs, cnt = Math.Min(gs, geo.N - n0);
+                int cols = cnt * plane;
+                float* dyImg = pdy + ((long)member * geo.N + n0) * geo.OutputImage;
+                float* a = dyImg;
+                if (cnt > 1)
+                {
+                    a = CpuScratch.Get(1, (long)geo.O * cols);
+                    for (int i = 0; i < cnt; i++)
+                        for (int o = 0; o < geo.O; o++)
+                            Buffer.MemoryCopy(dyImg + i * geo.OutputImage + (long)o * plane, a + (long)o * cols + i * plane, plane * 4, plane * 4);
+                }
+                float* col;
+                if (cnt == 1 && IsPointwise(geo)) col = px + InputOffset(geo, member, n0);
+                else
+                {
+                    col = CpuScratch.Get(0, (long)geo.K * cols);
+                    for (int i = 0; i < cnt; i++) Im2Col(geo, px + InputOffset(geo, member, n0 + i), col, cols, i * plane);
+                }
+                CpuGemm.Sgemm(false, true, geo.O, geo.K, cols, 1f, a, cols, col, cols, 1f, myW + member * geo.WeightMember, geo.K, gemmParallel);
+                if (myB != null)
+                {
+                    float* bm = myB + (long)member * geo.O;
+                    for (int o = 0; o < geo.O; o++) bm[o] += SumRow(a + (long)o * cols, cols);
+                }
+            }
+        });
+        for (int c = 1; c < chunks; c++)
+        {
+            AddInto(P(dw), (float*)pws[c], wSize);
+            if (dbias != null) AddInto(P(dbias), (float*)pbs[c], bSize);
+            partW[c].Release();
+            partB[c]?.Release();
+        }
+    }
+
+    /// <summary>Writes the KH·KW·C patches of one image into columns [colOffset, colOffset + OH·OW) of col (row length ld).</summary>
+    private static void Im2Col(in ConvGeometry g, float* img, float* col, int ld, int colOffset)
+    {
+        int oh = g.OH, ow = g.OW;
+        for (int c = 0; c < g.C; c++)
+        for (int ki = 0; ki < g.KH; ki++)
+        for (int kj = 0; kj < g.KW; kj++)
+        {
+            float* row = col + (long)((c * g.KH + ki) * g.KW + kj) * ld + colOffset;
+            float* plane = img + (long)c * g.H * g.W;
+            // output columns whose input column is inside the image: ow*s - p + kj in [0, W)
+            int owLo = Math.Max(0, (g.PadW - kj + g.StrideW - 1) / g.StrideW);
+            int lastIn = g.W - 1 + g.PadW - kj;
+            int owHi = lastIn < 0 ? 0 : Math.Min(ow, lastIn / g.StrideW + 1);
+            if (owHi < owLo) owHi = owLo;
+            for (int y = 0; y < oh; y++)
+            {
+                float* dst = row + y * ow;
+                int ih = y * g.StrideH - g.PadH + ki;
+                if (ih < 0 || ih >= g.H)
+                {
+                    new Span<float>(dst, ow).Clear();
+                    continue;
+                }
+                float* src = plane + (long)ih * g.W;
+                for (int xo = 0; xo < owLo; xo++) dst[xo] = 0f;
+                if (g.StrideW == 1)
+                {
+                    int iw0 = owLo - g.PadW + kj;
+                    Buffer.MemoryCopy(src + iw0, dst + owLo, (owHi - owLo) * 4, (owHi - owLo) * 4);
+                }
+                else
+                    for (int xo = owLo; xo < owHi; xo++) dst[xo] = src[xo * g.StrideW - g.PadW + kj];
+                for (int xo = owHi; xo < ow; xo++) dst[xo] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Adds the patch gradients in columns [colOffset, colOffset + OH·OW) of dcol back onto one image.</summary>
+    private static void Col2Im(in ConvGeometry g, float* dcol, int ld, int colOffset, float* img)
+    {
+        int oh = g.OH, ow = g.OW;
+        for (int c = 0; c < g.C; c++)
+        for (int ki = 0; ki < g.KH; ki++)
+        for (int kj = 0; kj < g.KW; kj++)
+        {
+            float* row = dcol + (long)((c * g.KH + ki) * g.KW + kj) * ld + colOffset;
+            float* plane = img + (long)c * g.H * g.W;
+            int owLo = Math.Max(0, (g.PadW - kj + g.StrideW - 1) / g.StrideW);
+            int lastIn = g.W - 1 + g.PadW - kj;
+            int owHi = lastIn < 0 ? 0 : Math.Min(ow, lastIn / g.StrideW + 1);
+            for (int y = 0; y < oh; y++)
+            {
+                int ih = y * g.StrideH - g.PadH + ki;
+                if (ih < 0 || ih >= g.H) continue;
+                float* src = row + y * ow;
+                float* dst = plane + (long)ih * g.W;
+                if (g.StrideW == 1)
+                {
+                    int off = -g.PadW + kj;
+                    int xo = owLo;
+                    for (; xo + 8 <= owHi; xo += 8)
+                        Vector256.Store(Vector256.Load(dst + xo + off) + Vector256.Load(src + xo), dst + xo + off);
+                    for (; xo < owHi; xo++) dst[xo + off] += src[xo];
+                }
+                else
+                    for (int xo = owLo; xo < owHi; xo++) dst[xo * g.StrideW - g.PadW + kj] += src[xo];
+            }
+        }
+    }
+
+    private static void AddScalar(float* p, int n, float v)
+    {
+        var vv = Vector256.Create(v);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) Vector256.Store(Vector256.Load(p + i) + vv, p + i);
+        for (; i < n; i++) p[i] += v;
+    }
+
+    private static float SumRow(float* p, int n)
+    {
+        var acc = Vector256<float>.Zero;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) acc += Vector256.Load(p + i);
+        float s = Vector256.Sum(acc);
+        for (; i < n; i++) s += p[i];
+        return s;
+    }
+
+    private static void AddInto(float* dst, float* src, long n)
+    {
+        long i = 0;
+        for (; i + 8 <= n; i += 8) Vector256.Store(Vector256.Load(dst + i) + Vector256.Load(src + i), dst + i);
+        for (; i < n; i++) dst[i] += src[i];
+    }
+}
