@@ -114,6 +114,8 @@ public abstract class Backend
     public abstract void SoftmaxCrossEntropyBackward(FloatBuffer probs, IntBuffer labels, FloatBuffer dlosses, FloatBuffer dlogits,
         int rows, int classes, int n, float smoothing);
     public abstract void Softmax(FloatBuffer x, FloatBuffer y, int rows, int classes);
+    /// <summary>counts[r / n] += 1 where argmax(logits[r, :]) == labels[r % n] (per-member correct counts, no host sync).</summary>
+    public abstract void CountCorrect(FloatBuffer logits, IntBuffer labels, FloatBuffer counts, int rows, int classes, int n);
 
     // ---- optimizer updates (PyTorch's formulas; see Nn/Optimizers) ----
     public abstract void SgdStep(FloatBuffer p, FloatBuffer g, FloatBuffer? momentumBuf, long n, float lr, float momentum,

@@ -69,4 +69,17 @@ public sealed unsafe partial class CpuBackend
             }
         });
     }
+
+    public override void CountCorrect(FloatBuffer logits, IntBuffer labels, FloatBuffer counts, int rows, int classes, int n)
+    {
+        float* px = P(logits), pc = P(counts);
+        int* py = P(labels);
+        for (int r = 0; r < rows; r++)
+        {
+            float* x = px + (long)r * classes;
+            int best = 0;
+            for (int k = 1; k < classes; k++) if (x[k] > x[best]) best = k;
+            if (best == py[r % n]) pc[r / n] += 1f;
+        }
+    }
 }

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace FastRobust.Cli.Commands;
+
+/// <summary>The verbs of the CLI, one file each.</summary>
+public static class Verbs
+{
+    public static IEnumerable<Command> All() =>
+    [
+        BenchCommand.Create(),
+    ];
+}
