@@ -47,6 +47,7 @@ public static class BenchCommand
                 Console.WriteLine($"attack_img_steps_per_s  {rates.AttackImgStepsPerS,10:F1}");
                 Console.WriteLine($"infer_img_per_s         {rates.InferImgPerS,10:F1}");
             }
+            if (Util.OpProfiler.Enabled) Console.Error.WriteLine(Util.OpProfiler.Report());
             return 0;
         });
         return cmd;

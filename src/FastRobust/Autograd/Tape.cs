@@ -1,4 +1,5 @@
 using FastRobust.Tensors;
+using FastRobust.Util;
 
 namespace FastRobust.Autograd;
 
@@ -45,7 +46,9 @@ public static class Tape
                 if (g is null) continue;
                 if (t.GradFn is { } node)
                 {
+                    long t0 = OpProfiler.Start();
                     using (new TensorScope()) node.Backward(g, sink);
+                    OpProfiler.Stop(node.Name + ".backward", t0);
                     g.Dispose();
                 }
                 else AccumulateLeaf(t, g);

@@ -174,7 +174,12 @@ public sealed class Model : IDisposable
             throw new ArgumentException($"model expects images [N, {expect[0]}, {expect[1]}, {expect[2]}], got {Tensor.ShapeString(x.Shape)}");
         if (x.Device != Device) throw new ArgumentException($"input on {x.Device}, model on {Device}");
         var h = x;
-        foreach (var layer in Layers) h = layer.Forward(h, ctx);
+        foreach (var layer in Layers)
+        {
+            long t0 = OpProfiler.Start();
+            h = layer.Forward(h, ctx);
+            OpProfiler.Stop(layer.Spec.Type + ".forward", t0);
+        }
         return h;
     }
 

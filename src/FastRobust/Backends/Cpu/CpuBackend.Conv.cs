@@ -18,45 +18,51 @@ public sealed unsafe partial class CpuBackend
         return Math.Clamp((MinGemmColumns + plane - 1) / plane, 1, g.N);
     }
 
-    private static bool IsPointwise(in ConvGeometry g) =>
-        g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0;
-
     private static long InputOffset(in ConvGeometry g, int e, int n) =>
         (g.BroadcastInput ? n : (long)e * g.N + n) * g.InputImage;
+
+    /// <summary>Packs each member's weights once per call (A of the forward GEMM, or Aᵀ for the data gradient).</summary>
+    private FloatBuffer PackWeights(in ConvGeometry g, FloatBuffer w, bool transpose)
+    {
+        var geo = g;
+        int m = transpose ? g.K : g.O, k = transpose ? g.O : g.K;
+        long size = CpuGemm.PackedASize(m, k);
+        var packed = Alloc(size * g.E);
+        float* pw = P(w), pp = P(packed);
+        CpuParallel.For(g.E, CpuParallel.Chunks(g.E, size, 1 << 16), (_, s, e) =>
+        {
+            for (long member = s; member < e; member++)
+                CpuGemm.PackAFull(transpose, m, k, pw + member * geo.WeightMember, geo.K, pp + member * size);
+        });
+        return packed;
+    }
 
     public override void Conv2dForward(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y)
     {
         var geo = g;
-        float* px = P(x), pw = P(w), pb = P(bias, true), py = P(y);
+        float* px = P(x), pb = P(bias, true), py = P(y);
+        var packedW = PackWeights(g, w, transpose: false);
+        float* pw = P(packedW);
+        long wSize = CpuGemm.PackedASize(g.O, g.K);
         int gs = GroupSize(g), groups = (g.N + gs - 1) / gs, plane = g.OH * g.OW;
         long items = (long)g.E * groups;
         int chunks = CpuParallel.Chunks(items, (long)g.O * g.K * gs * plane, 1 << 18);
-        bool gemmParallel = chunks == 1;
         CpuParallel.For(items, chunks, (_, s, e) =>
         {
             for (long it = s; it < e; it++)
             {
                 int member = (int)(it / groups), n0 = (int)(it % groups) * gs, cnt = Math.Min(gs, geo.N - n0);
                 int cols = cnt * plane;
-                float* wm = pw + member * geo.WeightMember;
                 float* outImg = py + ((long)member * geo.N + n0) * geo.OutputImage;
-                float* b;
-                if (cnt == 1 && IsPointwise(geo)) b = px + InputOffset(geo, member, n0);
-                else
-                {
-                    b = CpuScratch.Get(0, (long)geo.K * cols);
-                    for (int i = 0; i < cnt; i++) Im2Col(geo, px + InputOffset(geo, member, n0 + i), b, cols, i * plane);
-                }
-                if (cnt == 1)
-                    CpuGemm.Sgemm(false, false, geo.O, cols, geo.K, 1f, wm, geo.K, b, cols, 0f, outImg, cols, gemmParallel);
-                else
-                {
-                    float* tmp = CpuScratch.Get(1, (long)geo.O * cols);
-                    CpuGemm.Sgemm(false, false, geo.O, cols, geo.K, 1f, wm, geo.K, b, cols, 0f, tmp, cols, gemmParallel);
+                float* packedCols = CpuScratch.Get(0, CpuGemm.PackedBSize(geo.K, cols));
+                for (int i = 0; i < cnt; i++)
+                    Im2ColPacked(geo, px + InputOffset(geo, member, n0 + i), packedCols, cols, i * plane);
+                float* target = cnt == 1 ? outImg : CpuScratch.Get(1, (long)geo.O * cols);
+                CpuGemm.SgemmPrepacked(geo.O, cols, geo.K, 1f, pw + member * wSize, packedCols, 0f, target, cols);
+                if (cnt > 1)
                     for (int i = 0; i < cnt; i++)
                         for (int o = 0; o < geo.O; o++)
-                            Buffer.MemoryCopy(tmp + (long)o * cols + i * plane, outImg + i * geo.OutputImage + (long)o * plane, plane * 4, plane * 4);
-                }
+                            Buffer.MemoryCopy(target + (long)o * cols + i * plane, outImg + i * geo.OutputImage + (long)o * plane, plane * 4, plane * 4);
                 if (pb != null)
                 {
                     float* bm = pb + (long)member * geo.O;
@@ -66,21 +72,25 @@ public sealed unsafe partial class CpuBackend
                 }
             }
         });
+        packedW.Release();
     }
 
     public override void Conv2dBackwardData(in ConvGeometry g, FloatBuffer dy, FloatBuffer w, FloatBuffer dx)
     {
         var geo = g;
-        float* pdy = P(dy), pw = P(w), pdx = P(dx);
+        float* pdy = P(dy), pdx = P(dx);
+        var packedWT = PackWeights(g, w, transpose: true);
+        float* pw = P(packedWT);
+        long wSize = CpuGemm.PackedASize(g.K, g.O);
         int gs = GroupSize(g), groups = (g.N + gs - 1) / gs, plane = g.OH * g.OW;
         int chunks = CpuParallel.Chunks(groups, (long)g.E * g.O * g.K * gs * plane, 1 << 18);
-        bool gemmParallel = chunks == 1;
         CpuParallel.For(groups, chunks, (_, s, e) =>
         {
             for (long grp = s; grp < e; grp++)
             {
                 int n0 = (int)grp * gs, cnt = Math.Min(gs, geo.N - n0), cols = cnt * plane;
                 float* dcol = CpuScratch.Get(0, (long)geo.K * cols);
+                float* packedDy = CpuScratch.Get(2, CpuGemm.PackedBSize(geo.O, cols));
                 for (int member = 0; member < geo.E; member++)
                 {
                     float* dyImg = pdy + ((long)member * geo.N + n0) * geo.OutputImage;
@@ -92,16 +102,9 @@ public sealed unsafe partial class CpuBackend
                             for (int o = 0; o < geo.O; o++)
                                 Buffer.MemoryCopy(dyImg + i * geo.OutputImage + (long)o * plane, bsrc + (long)o * cols + i * plane, plane * 4, plane * 4);
                     }
+                    CpuGemm.PackBFull(false, geo.O, cols, bsrc, cols, packedDy);
+                    CpuGemm.SgemmPrepacked(geo.K, cols, geo.O, 1f, pw + member * wSize, packedDy, 0f, dcol, cols);
                     bool accumulate = geo.BroadcastInput && member > 0;
-                    if (cnt == 1 && IsPointwise(geo))
-                    {
-                        // the column matrix is the image itself
-                        float* dxImg = pdx + InputOffset(geo, member, n0);
-                        CpuGemm.Sgemm(true, false, geo.K, cols, geo.O, 1f, pw + member * geo.WeightMember, geo.K, bsrc, cols,
-                            accumulate ? 1f : 0f, dxImg, cols, gemmParallel);
-                        continue;
-                    }
-                    CpuGemm.Sgemm(true, false, geo.K, cols, geo.O, 1f, pw + member * geo.WeightMember, geo.K, bsrc, cols, 0f, dcol, cols, gemmParallel);
                     for (int i = 0; i < cnt; i++)
                     {
                         float* dxImg = pdx + InputOffset(geo, member, n0 + i);
@@ -111,6 +114,7 @@ public sealed unsafe partial class CpuBackend
                 }
             }
         });
+        packedWT.Release();
     }
 
     public override void Conv2dBackwardWeight(in ConvGeometry g, FloatBuffer x, FloatBuffer dy, FloatBuffer dw, FloatBuffer? dbias)
@@ -120,7 +124,6 @@ public sealed unsafe partial class CpuBackend
         int gs = GroupSize(g), groups = (g.N + gs - 1) / gs, plane = g.OH * g.OW;
         long items = (long)g.E * groups;
         int chunks = CpuParallel.Chunks(items, (long)g.O * g.K * gs * plane, 1 << 18);
-        bool gemmParallel = chunks == 1;
         long wSize = g.E * g.WeightMember, bSize = (long)g.E * g.O;
         // one partial gradient per chunk, summed in chunk order afterwards (deterministic)
         var partW = new FloatBuffer[chunks];
@@ -157,14 +160,14 @@ public sealed unsafe partial class CpuBackend
                         for (int o = 0; o < geo.O; o++)
                             Buffer.MemoryCopy(dyImg + i * geo.OutputImage + (long)o * plane, a + (long)o * cols + i * plane, plane * 4, plane * 4);
                 }
-                float* col;
-                if (cnt == 1 && IsPointwise(geo)) col = px + InputOffset(geo, member, n0);
-                else
-                {
-                    col = CpuScratch.Get(0, (long)geo.K * cols);
-                    for (int i = 0; i < cnt; i++) Im2Col(geo, px + InputOffset(geo, member, n0 + i), col, cols, i * plane);
-                }
-                CpuGemm.Sgemm(false, true, geo.O, geo.K, cols, 1f, a, cols, col, cols, 1f, myW + member * geo.WeightMember, geo.K, gemmParallel);
+                // dW[O, K] += dY[O, cols] · colsᵀ[cols, K]
+                float* packedDy = CpuScratch.Get(2, CpuGemm.PackedASize(geo.O, cols));
+                CpuGemm.PackAFull(false, geo.O, cols, a, cols, packedDy);
+                float* colMatrix = CpuScratch.Get(0, (long)geo.K * cols);
+                for (int i = 0; i < cnt; i++) Im2Col(geo, px + InputOffset(geo, member, n0 + i), colMatrix, cols, i * plane);
+                float* packedCols = CpuScratch.Get(3, CpuGemm.PackedBSize(cols, geo.K));
+                CpuGemm.PackBFull(true, cols, geo.K, colMatrix, cols, packedCols);
+                CpuGemm.SgemmPrepacked(geo.O, geo.K, cols, 1f, packedDy, packedCols, 1f, myW + member * geo.WeightMember, geo.K);
                 if (myB != null)
                 {
                     float* bm = myB + (long)member * geo.O;
@@ -181,41 +184,69 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Writes the KH·KW·C patches of one image into columns [colOffset, colOffset + OH·OW) of col (row length ld).</summary>
-    private static void Im2Col(in ConvGeometry g, float* img, float* col, int ld, int colOffset)
+    /// <summary>
+    /// Writes the patches of one image, as columns [colOffset, colOffset + OH·OW) of the im2col matrix [K, cols],
+    /// straight into the GEMM's packed-B layout (runs of up to NR columns are contiguous inside one panel).
+    /// </summary>
+    private static void Im2ColPacked(in ConvGeometry g, float* img, float* dst, int cols, int colOffset)
     {
-        int oh = g.OH, ow = g.OW;
+        int plane = g.OH * g.OW, nr = CpuGemm.NR, kc = CpuGemm.KC;
+        float* row = CpuScratch.Get(4, plane);
+        int nPad = CpuGemm.RoundUp(cols, nr);
         for (int c = 0; c < g.C; c++)
         for (int ki = 0; ki < g.KH; ki++)
         for (int kj = 0; kj < g.KW; kj++)
         {
-            float* row = col + (long)((c * g.KH + ki) * g.KW + kj) * ld + colOffset;
-            float* plane = img + (long)c * g.H * g.W;
-            // output columns whose input column is inside the image: ow*s - p + kj in [0, W)
-            int owLo = Math.Max(0, (g.PadW - kj + g.StrideW - 1) / g.StrideW);
-            int lastIn = g.W - 1 + g.PadW - kj;
-            int owHi = lastIn < 0 ? 0 : Math.Min(ow, lastIn / g.StrideW + 1);
-            if (owHi < owLo) owHi = owLo;
-            for (int y = 0; y < oh; y++)
+            int kidx = (c * g.KH + ki) * g.KW + kj;
+            Im2ColRow(g, img + (long)c * g.H * g.W, ki, kj, row);
+            int pc = kidx / kc * kc, kcHere = Math.Min(kc, g.K - pc);
+            float* rowBase = dst + (long)pc * nPad + (long)(kidx - pc) * nr;
+            int pix = 0, j = colOffset;
+            while (pix < plane)
             {
-                float* dst = row + y * ow;
-                int ih = y * g.StrideH - g.PadH + ki;
-                if (ih < 0 || ih >= g.H)
-                {
-                    new Span<float>(dst, ow).Clear();
-                    continue;
-                }
-                float* src = plane + (long)ih * g.W;
-                for (int xo = 0; xo < owLo; xo++) dst[xo] = 0f;
-                if (g.StrideW == 1)
-                {
-                    int iw0 = owLo - g.PadW + kj;
-                    Buffer.MemoryCopy(src + iw0, dst + owLo, (owHi - owLo) * 4, (owHi - owLo) * 4);
-                }
-                else
-                    for (int xo = owLo; xo < owHi; xo++) dst[xo] = src[xo * g.StrideW - g.PadW + kj];
-                for (int xo = owHi; xo < ow; xo++) dst[xo] = 0f;
+                int jj = j % nr, len = Math.Min(nr - jj, plane - pix);
+                CpuCopy.Small(row + pix, rowBase + (long)(j / nr) * kcHere * nr + jj, len);
+                pix += len;
+                j += len;
             }
+        }
+    }
+
+    /// <summary>Writes the patches of one image into columns [colOffset, colOffset + OH·OW) of col [K, ld].</summary>
+    private static void Im2Col(in ConvGeometry g, float* img, float* col, int ld, int colOffset)
+    {
+        for (int c = 0; c < g.C; c++)
+        for (int ki = 0; ki < g.KH; ki++)
+        for (int kj = 0; kj < g.KW; kj++)
+            Im2ColRow(g, img + (long)c * g.H * g.W, ki, kj, col + (long)((c * g.KH + ki) * g.KW + kj) * ld + colOffset);
+    }
+
+    /// <summary>The OH·OW values of patch position (ki, kj) over one input channel plane (zeros in the padding).</summary>
+    private static void Im2ColRow(in ConvGeometry g, float* plane, int ki, int kj, float* dst)
+    {
+        int oh = g.OH, ow = g.OW;
+        // output columns whose input column is inside the image: ow*s - p + kj in [0, W)
+        int owLo = Math.Max(0, (g.PadW - kj + g.StrideW - 1) / g.StrideW);
+        int lastIn = g.W - 1 + g.PadW - kj;
+        int owHi = lastIn < 0 ? 0 : Math.Min(ow, lastIn / g.StrideW + 1);
+        if (owHi < owLo) owHi = owLo;
+        for (int y = 0; y < oh; y++, dst += ow)
+        {
+            int ih = y * g.StrideH - g.PadH + ki;
+            if (ih < 0 || ih >= g.H)
+            {
+                new Span<float>(dst, ow).Clear();
+                continue;
+            }
+            float* src = plane + (long)ih * g.W;
+            for (int xo = 0; xo < owLo; xo++) dst[xo] = 0f;
+            if (g.StrideW == 1)
+            {
+                CpuCopy.Small(src + owLo - g.PadW + kj, dst + owLo, owHi - owLo);
+            }
+            else
+                for (int xo = owLo; xo < owHi; xo++) dst[xo] = src[xo * g.StrideW - g.PadW + kj];
+            for (int xo = owHi; xo < ow; xo++) dst[xo] = 0f;
         }
     }
 

@@ -103,21 +103,91 @@ internal static unsafe class CpuGemm
                             int mrHere = Math.Min(mr, mc - ir);
                             float* aPanel = ap + (long)(ir / mr) * kc * mr;
                             float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                            if (mrHere == mr && nrHere == nr)
-                                Micro(kc, aPanel, bPanel, cTile, ldc, alpha, betaHere);
-                            else
-                            {
-                                Micro(kc, aPanel, bPanel, tile, nr, alpha, 0f);
-                                for (int i = 0; i < mrHere; i++)
-                                for (int j = 0; j < nrHere; j++)
-                                {
-                                    float* dst = cTile + (long)i * ldc + j;
-                                    *dst = betaHere == 0f ? tile[i * nr + j] : tile[i * nr + j] + betaHere * *dst;
-                                }
-                            }
+                            Tile(kc, aPanel, bPanel, cTile, ldc, mrHere, nrHere, alpha, betaHere, tile);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>One MR×NR tile of C; edge tiles go through the scratch tile so the micro-kernel never writes out of bounds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(int kc, float* aPanel, float* bPanel, float* cTile, int ldc, int rows, int cols, float alpha, float beta, float* tile)
+    {
+        int nr = NR;
+        if (rows == MR && cols == nr)
+        {
+            Micro(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+            return;
+        }
+        Micro(kc, aPanel, bPanel, tile, nr, alpha, 0f);
+        for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+        {
+            float* dst = cTile + (long)i * ldc + j;
+            *dst = beta == 0f ? tile[i * nr + j] : tile[i * nr + j] + beta * *dst;
+        }
+    }
+
+    // ---- prepacked operands ----
+    // Convolution packs its weights once per call and writes its im2col columns straight into the packed
+    // layout of B, so the per-image GEMMs run the micro-kernel only (with small M, packing B separately
+    // cost as much as the multiply).
+
+    public static int RoundUp(int x, int r) => (x + r - 1) / r * r;
+
+    /// <summary>Floats needed by <see cref="PackAFull"/>: K rows of MR-padded M.</summary>
+    public static long PackedASize(int m, int k) => (long)k * RoundUp(m, MR);
+
+    /// <summary>Floats needed by a packed B: K rows of NR-padded N.</summary>
+    public static long PackedBSize(int k, int n) => (long)k * RoundUp(n, NR);
+
+    /// <summary>Where element (p, j) of op(B) [k, n] lives in the packed layout: KC blocks of NR-wide panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long PackedBOffset(int p, int j, int k, int nPadded)
+    {
+        int pc = p / KC * KC, kc = Math.Min(KC, k - pc);
+        return (long)pc * nPadded + (long)(j / NR) * kc * NR + (long)(p - pc) * NR + (j % NR);
+    }
+
+    /// <summary>Packs all of op(A) [m, k] (every KC block) for <see cref="SgemmPrepacked"/>.</summary>
+    public static void PackAFull(bool transA, int m, int k, float* a, int lda, float* dst)
+    {
+        int mPad = RoundUp(m, MR);
+        for (int pc = 0; pc < k; pc += KC)
+            PackA(transA, a, lda, 0, m, pc, Math.Min(KC, k - pc), dst + (long)pc * mPad, MR);
+    }
+
+    /// <summary>Packs all of op(B) [k, n] for <see cref="SgemmPrepacked"/>.</summary>
+    public static void PackBFull(bool transB, int k, int n, float* b, int ldb, float* dst)
+    {
+        int nPad = RoundUp(n, NR);
+        for (int pc = 0; pc < k; pc += KC)
+            PackB(transB, b, ldb, pc, Math.Min(KC, k - pc), 0, n, dst + (long)pc * nPad, NR);
+    }
+
+    /// <summary>C = alpha·A·B + beta·C from operands packed by <see cref="PackAFull"/> and <see cref="PackBFull"/> (or written in that layout).</summary>
+    public static void SgemmPrepacked(int m, int n, int k, float alpha, float* packedA, float* packedB, float beta, float* c, int ldc)
+    {
+        if (k <= 0)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+        int mr = MR, nr = NR, mPad = RoundUp(m, mr), nPad = RoundUp(n, nr);
+        float* tile = Scratch(ref _tile, ref _tileCap, mr * nr);
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            float betaHere = pc == 0 ? beta : 1f;
+            float* ap = packedA + (long)pc * mPad, bp = packedB + (long)pc * nPad;
+            for (int jr = 0; jr < n; jr += nr)
+            {
+                float* bPanel = bp + (long)(jr / nr) * kc * nr;
+                for (int ir = 0; ir < m; ir += mr)
+                    Tile(kc, ap + (long)(ir / mr) * kc * mr, bPanel, c + (long)ir * ldc + jr, ldc,
+                        Math.Min(mr, m - ir), Math.Min(nr, n - jr), alpha, betaHere, tile);
             }
         }
     }
@@ -135,7 +205,7 @@ internal static unsafe class CpuGemm
                 {
                     float* src = b + (long)(pc + p) * ldb + jc + jr;
                     float* row = panel + p * nr;
-                    if (w == nr) Unsafe.CopyBlockUnaligned(row, src, (uint)(nr * sizeof(float)));
+                    if (w == nr) CpuCopy.Small(src, row, nr);
                     else
                     {
                         for (int j = 0; j < w; j++) row[j] = src[j];
@@ -145,7 +215,16 @@ internal static unsafe class CpuGemm
             }
             else
             {
-                for (int j = 0; j < w; j++)
+                // column j of the panel is row jc+jr+j of B: transpose 8×8 blocks
+                int j8 = w / 8 * 8, p8 = kc / 8 * 8;
+                for (int j = 0; j < j8; j += 8)
+                {
+                    float* src = b + (long)(jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < p8; p += 8) CpuCopy.Transpose8x8(src + p, ldb, panel + p * nr + j, nr);
+                    for (int jj = j; jj < j + 8; jj++)
+                        for (int p = p8; p < kc; p++) panel[p * nr + jj] = b[(long)(jc + jr + jj) * ldb + pc + p];
+                }
+                for (int j = j8; j < w; j++)
                 {
                     float* src = b + (long)(jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) panel[p * nr + j] = src[p];
@@ -165,6 +244,16 @@ internal static unsafe class CpuGemm
             float* panel = dst + (long)(ir / mr) * kc * mr;
             if (!transA)
             {
+                if (h == 8 && mr == 8)
+                {
+                    // an 8-row panel is an 8×kc → kc×8 transpose
+                    float* src = a + (long)(ic + ir) * lda + pc;
+                    int p8 = kc / 8 * 8;
+                    for (int p = 0; p < p8; p += 8) CpuCopy.Transpose8x8(src + p, lda, panel + p * 8, 8);
+                    for (int i = 0; i < 8; i++)
+                        for (int p = p8; p < kc; p++) panel[p * 8 + i] = src[(long)i * lda + p];
+                    continue;
+                }
                 for (int i = 0; i < h; i++)
                 {
                     float* src = a + (long)(ic + ir + i) * lda + pc;

@@ -8,11 +8,11 @@ namespace FastRobust.Backends.Cpu;
 /// </summary>
 internal static unsafe class CpuScratch
 {
-    private const int Slots = 4;
+    private const int Slots = 6;
     [ThreadStatic] private static nint[]? _blocks;
     [ThreadStatic] private static long[]? _caps;
 
-    /// <summary>Slot <paramref name="slot"/> (0..3) of this thread, at least <paramref name="floats"/> long.</summary>
+    /// <summary>Slot <paramref name="slot"/> (0..5) of this thread, at least <paramref name="floats"/> long.</summary>
     public static float* Get(int slot, long floats)
     {
         _blocks ??= new nint[Slots];

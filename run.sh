@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the FastRobust CLI in Release when its sources changed, then runs it.
+#   ./run.sh              the default job (a quick MNIST training run until the study driver lands)
+#   ./run.sh VERB ...     any verb: train, predict, saliency, bench (./run.sh --help lists them)
+# Runs on the CPU when there is no GPU. Datasets are found under data/ or where FASTROBUST_DATA points.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+dll="$here/src/FastRobust.Cli/bin/Release/net10.0/FastRobust.Cli.dll"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+stale() {
+  [ ! -f "$dll" ] && return 0
+  [ -n "$(find "$here/src" "$here/Directory.Build.props" -newer "$dll" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit 2>/dev/null)" ]
+}
+if stale; then
+  echo "building FastRobust (Release)..." >&2
+  dotnet build "$here/src/FastRobust.Cli/FastRobust.Cli.csproj" -c Release -v quiet -nologo >&2
+fi
+
+if [ $# -eq 0 ]; then
+  set -- train --dataset mnist --model custom-cnn:depth=2,width=32 --epochs 1 --batch 64 --optimizer adam --lr 0.001 --out runs/default
+  echo "default job: ./run.sh $*" >&2
+fi
+exec dotnet "$dll" "$@"

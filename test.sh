@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command of the README: builds everything and runs the whole xunit suite.
+# Datasets come from FASTROBUST_DATA when set (CI: ../shared/data), else from the bundled data/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet build FastRobust.sln -c Release -v quiet -nologo
+dotnet test FastRobust.sln -c Release --no-build -v quiet --logger "console;verbosity=normal" "$@"
