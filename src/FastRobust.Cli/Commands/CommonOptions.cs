@@ -19,4 +19,8 @@ public static class CommonOptions
     };
 
     public static Device OpenDevice(string name) => Tensors.Device.Parse(name);
+
+    /// <summary>A positive count option, or a clear error naming it.</summary>
+    public static int Positive(int value, string name) =>
+        value > 0 ? value : throw new Util.InputException($"{name} must be positive, got {value}");
 }

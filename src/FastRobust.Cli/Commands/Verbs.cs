@@ -7,6 +7,9 @@ public static class Verbs
 {
     public static IEnumerable<Command> All() =>
     [
+        TrainCommand.Create(),
+        PredictCommand.Create(),
+        SaliencyCommand.Create(),
         BenchCommand.Create(),
     ];
 }

@@ -1,0 +1,57 @@
+using FastRobust.Training;
+using Spectre.Console;
+
+namespace FastRobust.Cli;
+
+/// <summary>Per-epoch lines, shared by both displays.</summary>
+internal static class EpochLine
+{
+    public static string Format(EpochResult r, int epochs) =>
+        $"epoch {r.Epoch}/{epochs}  loss {r.TrainLoss:F4}  train acc {r.TrainAccuracy:P2}" +
+        (r.TestAccuracy is { } ta ? $"  test loss {r.TestLoss:F4}  test acc {ta:P2}" : "") +
+        $"  lr {r.LastLr:G3}  {r.Seconds:F1}s ({r.ImagesPerSecond:F0} img/s)";
+}
+
+/// <summary>Plain lines, one per epoch: for logs and redirected output.</summary>
+internal sealed class PlainTrainProgress(int epochs) : ITrainProgress
+{
+    public void EpochStarted(int epoch, int steps) { }
+
+    public void Step(int epoch, int step, double? runningLoss) { }
+
+    public void EpochFinished(EpochResult r) => Console.WriteLine(EpochLine.Format(r, epochs));
+}
+
+/// <summary>A Spectre.Console progress bar per epoch, with the running loss, on an interactive terminal.</summary>
+internal sealed class BarTrainProgress(ProgressContext ctx, int epochs) : ITrainProgress
+{
+    private ProgressTask? _task;
+
+    public void EpochStarted(int epoch, int steps) =>
+        _task = ctx.AddTask($"epoch {epoch + 1}/{epochs}", maxValue: steps);
+
+    public void Step(int epoch, int step, double? runningLoss)
+    {
+        if (_task is null) return;
+        _task.Value = step;
+        if (runningLoss is { } l) _task.Description = $"epoch {epoch + 1}/{epochs} loss {l:F4}";
+    }
+
+    public void EpochFinished(EpochResult r)
+    {
+        if (_task != null) _task.Value = _task.MaxValue;
+        AnsiConsole.MarkupLine(Markup.Escape(EpochLine.Format(r, epochs)));
+    }
+
+    /// <summary>Runs <paramref name="body"/> under a bar when stdout is a terminal, else with plain lines.</summary>
+    public static T Run<T>(int epochs, Func<ITrainProgress, T> body)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            return body(new PlainTrainProgress(epochs));
+        T result = default!;
+        AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx => result = body(new BarTrainProgress(ctx, epochs)));
+        return result;
+    }
+}
