@@ -181,3 +181,33 @@ make("mlp", {"input": [1, 4, 4], "classes": 3, "layers": [
     {"type": "linear", "out": 9},
     {"type": "gelu"},
     {"type": "linear", "out": 3}]}, batch=7, seed=3)
+
+
+def schedules():
+    """Learning rates per optimizer step of torch.optim.lr_scheduler, for LrSchedule's tests."""
+    out = {}
+    steps_per_epoch, epochs = 5, 10
+    total = steps_per_epoch * epochs
+
+    def run(name, make_sched, per_step, lr=0.1):
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr, momentum=0.9)
+        sched = make_sched(opt)
+        lrs = []
+        for epoch in range(epochs):
+            for _ in range(steps_per_epoch):
+                lrs.append(opt.param_groups[0]["lr"])
+                opt.step()
+                if per_step:
+                    sched.step()
+            if not per_step:
+                sched.step()
+        out[name] = torch.tensor(lrs, dtype=torch.float32)
+
+    run("step", lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.1), per_step=False)
+    run("cosine", lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=total), per_step=True)
+    run("one_cycle", lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=total), per_step=True)
+    save_safetensors(os.path.join(HERE, "schedules.expect.safetensors"), out)
+    print("schedules", {k: tuple(v.shape) for k, v in out.items()})
+
+
+schedules()

@@ -11,6 +11,7 @@ public sealed unsafe partial class CpuBackend
         int* pi = P(argmax);
         long planes = (long)g.B * g.C;
         int oh = g.OH, ow = g.OW;
+        bool twoByTwo = g is { KH: 2, KW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
         CpuParallel.For(planes, CpuParallel.Chunks(planes, (long)oh * ow * g.KH * g.KW, 65_536), (_, s, e) =>
         {
             for (long pl = s; pl < e; pl++)
@@ -18,6 +19,11 @@ public sealed unsafe partial class CpuBackend
                 float* xin = px + pl * geo.H * geo.W;
                 float* yo = py + pl * oh * ow;
                 int* io = pi + pl * oh * ow;
+                if (twoByTwo)
+                {
+                    MaxPool2x2(xin, geo.W, oh, ow, yo, io);
+                    continue;
+                }
                 for (int i = 0; i < oh; i++)
                 for (int j = 0; j < ow; j++)
                 {
@@ -128,5 +134,29 @@ public sealed unsafe partial class CpuBackend
                 }
             }
         });
+    }
+
+    /// <summary>The common 2×2, stride-2 window without the general loop's bounds checks (NaN still wins, as in PyTorch).</summary>
+    private static void MaxPool2x2(float* x, int w, int oh, int ow, float* y, int* idx)
+    {
+        for (int i = 0; i < oh; i++)
+        {
+            float* r0 = x + 2 * i * w, r1 = r0 + w;
+            int base0 = 2 * i * w;
+            for (int j = 0; j < ow; j++)
+            {
+                int c = 2 * j;
+                float best = r0[c];
+                int at = base0 + c;
+                float v = r0[c + 1];
+                if (v > best || float.IsNaN(v)) { best = v; at = base0 + c + 1; }
+                v = r1[c];
+                if (v > best || float.IsNaN(v)) { best = v; at = base0 + w + c; }
+                v = r1[c + 1];
+                if (v > best || float.IsNaN(v)) { best = v; at = base0 + w + c + 1; }
+                y[i * ow + j] = best;
+                idx[i * ow + j] = at;
+            }
+        }
     }
 }
