@@ -103,7 +103,7 @@ public static partial class Ops
     public static Tensor AddScalar(Tensor x, float v) => Affine(x, 1f, v);
     public static Tensor MulScalar(Tensor x, float v) => Affine(x, v, 0f);
 
-    /// <summary>Clamps into [lo, hi]; the gradient passes where x is strictly inside.</summary>
+    /// <summary>Clamps into [lo, hi]; the gradient passes where lo ≤ x ≤ hi, bounds included (as torch.clamp).</summary>
     public static Tensor Clamp(Tensor x, float lo, float hi)
     {
         var y = Like(x);

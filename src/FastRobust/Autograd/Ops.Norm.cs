@@ -26,7 +26,8 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// Batch norm over x [N, C, H, W] (gamma [C]) or [E, N, C, H, W] (gamma [E, C]). In training mode it uses the
+    /// Batch norm over x [N, C, H, W] (gamma [C]) or [E, N, C, H, W] (gamma [E, C]; an x [N, C, H, W] is then shared
+    /// by the members, output [E, N, C, H, W]). In training mode it uses the
     /// batch statistics and updates runMean/runVar in place (momentum 0.1, unbiased variance, as PyTorch);
     /// in eval mode it uses the running statistics.
     /// </summary>
@@ -34,6 +35,8 @@ public static partial class Ops
         float momentum = 0.1f, float eps = 1e-5f)
     {
         int e = gamma.Rank == 2 ? gamma.Shape[0] : 1;
+        // the ensemble rule of Ops: parameters [E, C] on an input [N, C, H, W] broadcast it to every member
+        if (e > 1 && x.Rank == 4) x = RepeatMembers(x, e);
         bool xHasE = x.Rank == 5;
         if (x.Rank is not (4 or 5) || x.Shape[^3] != gamma.Shape[^1] || (e > 1 && !xHasE) || (xHasE && x.Shape[0] != e))
             throw new ArgumentException($"batchnorm2d: input {Tensor.ShapeString(x.Shape)} does not fit parameters {Tensor.ShapeString(gamma.Shape)}");
@@ -66,6 +69,19 @@ public static partial class Ops
             if (dx != null) sink.Add(x, dx);
             if (dgamma != null) sink.Add(gamma, dgamma);
             if (dbeta != null) sink.Add(beta, dbeta);
+        });
+    }
+
+    /// <summary>x [N, ...] repeated for E members as [E, N, ...]; its gradient is the sum over the members.</summary>
+    private static Tensor RepeatMembers(Tensor x, int e)
+    {
+        var y = Tensor.Empty([e, .. x.Shape], x.Device);
+        for (int m = 0; m < e; m++) x.B.Copy(x.Buffer, 0, y.Buffer, m * x.Count, x.Count);
+        return Tape.Record(y, "repeat-members", [x], (g, sink) =>
+        {
+            var dx = Like(x);
+            x.B.SumMiddle(g.Buffer, dx.Buffer, 1, e, checked((int)x.Count), false);
+            sink.Add(x, dx);
         });
     }
 }
