@@ -13,9 +13,12 @@ public static class DataLocator
 
     public static readonly IReadOnlyList<string> Names = ["mnist", "cifar10"];
 
-    /// <summary>Folders under a root that may hold the CIFAR-10 .bin batches, in the order tried.</summary>
+    /// <summary>
+    /// Folders under a root that may hold the CIFAR-10 .bin batches, in the order tried: the official download
+    /// first, the JPEG-quality-75 copy of ../shared/data only when no original is under the same root.
+    /// </summary>
     public static readonly IReadOnlyList<string> CifarLayouts =
-        ["cifar10-jpeg75/cifar-10-batches-bin", "cifar-10-batches-bin", "cifar10/cifar-10-batches-bin", "cifar10"];
+        ["cifar-10-batches-bin", "cifar10/cifar-10-batches-bin", "cifar10", "cifar10-jpeg75/cifar-10-batches-bin"];
 
     /// <summary>Folders under a root that may hold the MNIST idx files ("." is the root itself).</summary>
     public static readonly IReadOnlyList<string> MnistLayouts = ["mnist", "."];

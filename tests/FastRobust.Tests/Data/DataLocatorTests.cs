@@ -30,11 +30,15 @@ public class DataLocatorTests
     {
         using var a = new TempDir();
         using var b = new TempDir();
+        // under one root the original download wins over the JPEG-75 copy; the first root that has one wins
         WriteCifarTest(a, "cifar10", 1);
         WriteCifarTest(a, "cifar10-jpeg75/cifar-10-batches-bin", 2);
         WriteCifarTest(b, "cifar-10-batches-bin", 3);
-        Assert.Equal([2], DataLocator.Find("CIFAR-10", "test", [a.Path, b.Path]).Load().Labels);
+        Assert.Equal([1], DataLocator.Find("CIFAR-10", "test", [a.Path, b.Path]).Load().Labels);
         Assert.Equal([3], DataLocator.Find("cifar10", "test", [b.Path, a.Path]).Load().Labels);
+        using var c = new TempDir();
+        WriteCifarTest(c, "cifar10-jpeg75/cifar-10-batches-bin", 4);
+        Assert.Equal([4], DataLocator.Find("cifar10", "test", [c.Path, b.Path]).Load().Labels);
     }
 
     [Fact]
