@@ -28,6 +28,7 @@ public sealed unsafe partial class CpuBackend
                 for (int k = 0; k < classes; k++) p[k] *= inv;
                 double lse = max + Math.Log(sum);
                 int y = py[r % n];
+                if ((uint)y >= (uint)classes) throw new ArgumentException($"label {y} of sample {r % n} is outside the {classes} classes");
                 double target = (1.0 - smoothing) * x[y] + smoothing * sumX / classes;
                 pl[r] = (float)(lse - target);
             }
