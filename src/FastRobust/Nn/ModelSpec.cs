@@ -16,7 +16,7 @@ public sealed class ModelSpec
         Input = input;
         Classes = classes;
         Layers = layers;
-        Shapes = InferShapes("spec");
+        Shapes = InferShapes();
     }
 
     public int[] Input { get; }
@@ -119,7 +119,7 @@ public sealed class ModelSpec
     }
 
     /// <summary>Walks the per-sample shape through the layers, checking that each layer fits its input.</summary>
-    private List<int[]> InferShapes(string source)
+    private List<int[]> InferShapes()
     {
         var shapes = new List<int[]>();
         int[] s = (int[])Input.Clone();
@@ -172,7 +172,6 @@ public sealed class ModelSpec
         shapes.Add(s);
         if (s.Length != 1 || s[0] != Classes)
             throw new InputException($"the last layer gives {Show(s)} but 'classes' is {Classes}");
-        _ = source;
         return shapes;
     }
 

@@ -59,27 +59,25 @@ public static class SafeTensors
 
     private static NamedArray ParseEntry(byte[] bytes, JsonNode? node, string where, long dataStart, long dataLen, string name)
     {
+        if (node is not JsonObject o) throw new InputException($"{where}: header entry is not an object");
+        string dtype = o["dtype"]?.GetValue<string>() ?? throw new InputException($"{where}: no dtype");
+        int[] shape = o["shape"] is JsonArray sa ? sa.Select(v => v!.GetValue<int>()).ToArray() : throw new InputException($"{where}: no shape");
+        if (o["data_offsets"] is not JsonArray off || off.Count != 2) throw new InputException($"{where}: no data_offsets");
+        long begin = off[0]!.GetValue<long>(), end = off[1]!.GetValue<long>();
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        int size = dtype switch { "F32" => 4, "I64" => 8, "F64" => 8, "F16" or "BF16" => 2, "I32" => 4, _ => 1 };
+        if (begin < 0 || end < begin || end > dataLen)
+            throw new InputException($"{where}: data [{begin}, {end}) lies outside the file's {dataLen} data bytes (truncated file?)");
+        if (end - begin != count * size)
+            throw new InputException($"{where}: {end - begin} bytes for shape [{string.Join(", ", shape)}] of {dtype}");
+        var span = bytes.AsSpan((int)(dataStart + begin), (int)(end - begin));
+        float[] values = dtype switch
         {
-            if (node is not JsonObject o) throw new InputException($"{where}: header entry is not an object");
-            string dtype = o["dtype"]?.GetValue<string>() ?? throw new InputException($"{where}: no dtype");
-            int[] shape = o["shape"] is JsonArray sa ? sa.Select(v => v!.GetValue<int>()).ToArray() : throw new InputException($"{where}: no shape");
-            if (o["data_offsets"] is not JsonArray off || off.Count != 2) throw new InputException($"{where}: no data_offsets");
-            long begin = off[0]!.GetValue<long>(), end = off[1]!.GetValue<long>();
-            long count = shape.Aggregate(1L, (a, b) => a * b);
-            int size = dtype switch { "F32" => 4, "I64" => 8, "F64" => 8, "F16" or "BF16" => 2, "I32" => 4, _ => 1 };
-            if (begin < 0 || end < begin || end > dataLen)
-                throw new InputException($"{where}: data [{begin}, {end}) lies outside the file's {dataLen} data bytes (truncated file?)");
-            if (end - begin != count * size)
-                throw new InputException($"{where}: {end - begin} bytes for shape [{string.Join(", ", shape)}] of {dtype}");
-            var span = bytes.AsSpan((int)(dataStart + begin), (int)(end - begin));
-            float[] values = dtype switch
-            {
-                "F32" => MemoryMarshal.Cast<byte, float>(span).ToArray(),
-                "I64" => MemoryMarshal.Cast<byte, long>(span).ToArray().Select(v => (float)v).ToArray(),
-                _ => throw new InputException($"{where}: dtype {dtype} is not supported (weights must be F32)"),
-            };
-            return new NamedArray(name, dtype, shape, values);
-        }
+            "F32" => MemoryMarshal.Cast<byte, float>(span).ToArray(),
+            "I64" => MemoryMarshal.Cast<byte, long>(span).ToArray().Select(v => (float)v).ToArray(),
+            _ => throw new InputException($"{where}: dtype {dtype} is not supported (weights must be F32)"),
+        };
+        return new NamedArray(name, dtype, shape, values);
     }
 
     /// <summary>Writes the arrays (F32, or I64 when DType says so) atomically.</summary>

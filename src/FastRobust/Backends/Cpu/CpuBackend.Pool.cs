@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FastRobust.Tensors;
 
 namespace FastRobust.Backends.Cpu;
@@ -136,27 +138,62 @@ public sealed unsafe partial class CpuBackend
         });
     }
 
-    /// <summary>The common 2×2, stride-2 window without the general loop's bounds checks (NaN still wins, as in PyTorch).</summary>
+    /// <summary>
+    /// The common 2×2, stride-2 window. On real activations the comparisons are coin flips, so a branchy loop
+    /// spends its time in mispredictions: eight windows at a time go through vector selects instead. The window is
+    /// scanned in PyTorch's order (row-major, strict greater-than, NaN wins) so ties and NaNs pick the same element.
+    /// </summary>
     private static void MaxPool2x2(float* x, int w, int oh, int ow, float* y, int* idx)
     {
+        bool vector = Avx2.IsSupported;
+        var lane = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
         for (int i = 0; i < oh; i++)
         {
             float* r0 = x + 2 * i * w, r1 = r0 + w;
             int base0 = 2 * i * w;
-            for (int j = 0; j < ow; j++)
+            int j = 0;
+            if (vector)
+                for (; j + 8 <= ow; j += 8)
+                {
+                    var (a, b) = Deinterleave(r0 + 2 * j);
+                    var (d, e) = Deinterleave(r1 + 2 * j);
+                    var at = Vector256.Create(base0 + 2 * j) + lane;
+                    var best = a;
+                    var bestAt = at;
+                    PickVec(ref best, ref bestAt, b, at + Vector256.Create(1));
+                    PickVec(ref best, ref bestAt, d, at + Vector256.Create(w));
+                    PickVec(ref best, ref bestAt, e, at + Vector256.Create(w + 1));
+                    Vector256.Store(best, y + i * ow + j);
+                    Vector256.Store(bestAt, idx + i * ow + j);
+                }
+            for (; j < ow; j++)
             {
                 int c = 2 * j;
                 float best = r0[c];
                 int at = base0 + c;
-                float v = r0[c + 1];
-                if (v > best || float.IsNaN(v)) { best = v; at = base0 + c + 1; }
-                v = r1[c];
-                if (v > best || float.IsNaN(v)) { best = v; at = base0 + w + c; }
-                v = r1[c + 1];
-                if (v > best || float.IsNaN(v)) { best = v; at = base0 + w + c + 1; }
+                if (r0[c + 1] > best || float.IsNaN(r0[c + 1])) { best = r0[c + 1]; at = base0 + c + 1; }
+                if (r1[c] > best || float.IsNaN(r1[c])) { best = r1[c]; at = base0 + w + c; }
+                if (r1[c + 1] > best || float.IsNaN(r1[c + 1])) { best = r1[c + 1]; at = base0 + w + c + 1; }
                 y[i * ow + j] = best;
                 idx[i * ow + j] = at;
             }
         }
+    }
+
+    /// <summary>Sixteen consecutive floats split into their even and odd elements, in order.</summary>
+    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* p)
+    {
+        var lo = Vector256.Load(p);
+        var hi = Vector256.Load(p + 8);
+        var even = Avx.Shuffle(lo, hi, 0x88).AsDouble();
+        var odd = Avx.Shuffle(lo, hi, 0xDD).AsDouble();
+        return (Avx2.Permute4x64(even, 0xD8).AsSingle(), Avx2.Permute4x64(odd, 0xD8).AsSingle());
+    }
+
+    private static void PickVec(ref Vector256<float> best, ref Vector256<int> at, Vector256<float> v, Vector256<int> vAt)
+    {
+        var take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+        best = Vector256.ConditionalSelect(take, v, best);
+        at = Vector256.ConditionalSelect(take.AsInt32(), vAt, at);
     }
 }

@@ -10,6 +10,10 @@ internal static unsafe class CpuMemoryPool
 {
     private static readonly Dictionary<long, Stack<nint>> Free = new();
     private static long _cachedBytes;
+    private static long _allocations;
+
+    /// <summary>Blocks obtained from the OS so far: flat in a steady-state loop when every buffer is reused.</summary>
+    public static long Allocations => Interlocked.Read(ref _allocations);
 
     /// <summary>Blocks kept for reuse are dropped once the cache grows past this.</summary>
     public static long CacheLimitBytes { get; set; } = 8L << 30;
@@ -28,6 +32,7 @@ internal static unsafe class CpuMemoryPool
             }
         }
         GC.AddMemoryPressure(bytes);
+        Interlocked.Increment(ref _allocations);
         return (nint)NativeMemory.AlignedAlloc((nuint)bytes, 64);
     }
 
