@@ -11,5 +11,6 @@ public static class Verbs
         PredictCommand.Create(),
         SaliencyCommand.Create(),
         BenchCommand.Create(),
+        MeasureCommand.Create(),
     ];
 }
