@@ -186,28 +186,59 @@ public sealed unsafe partial class CpuBackend
 
     /// <summary>
     /// Writes the patches of one image, as columns [colOffset, colOffset + OH·OW) of the im2col matrix [K, cols],
-    /// straight into the GEMM's packed-B layout (runs of up to NR columns are contiguous inside one panel).
+    /// straight into the GEMM's packed-B layout. The image is first copied into a zero-padded plane, so a run of
+    /// output pixels inside one output row reads one plain run of a padded row: no bounds checks, no zero fills.
+    /// Runs are visited in packed order (panel by panel, row K by row K), so the stores are sequential and the
+    /// reads, from the small L2-resident padded image, jump instead.
     /// </summary>
     private static void Im2ColPacked(in ConvGeometry g, float* img, float* dst, int cols, int colOffset)
     {
-        int plane = g.OH * g.OW, nr = CpuGemm.NR, kc = CpuGemm.KC;
-        float* row = CpuScratch.Get(4, plane);
+        int nr = CpuGemm.NR, kc = CpuGemm.KC, ow = g.OW, plane = g.OH * g.OW, taps = g.KH * g.KW;
         int nPad = CpuGemm.RoundUp(cols, nr);
-        for (int c = 0; c < g.C; c++)
-        for (int ki = 0; ki < g.KH; ki++)
-        for (int kj = 0; kj < g.KW; kj++)
+        int ph = g.H + 2 * g.PadH, pw = g.W + 2 * g.PadW, sw = g.StrideW;
+        float* padded = CpuScratch.Get(5, (long)g.C * ph * pw);
+        PadImage(g, img, padded);
+        for (int pix = 0; pix < plane;)
         {
-            int kidx = (c * g.KH + ki) * g.KW + kj;
-            Im2ColRow(g, img + (long)c * g.H * g.W, ki, kj, row);
-            int pc = kidx / kc * kc, kcHere = Math.Min(kc, g.K - pc);
-            float* rowBase = dst + (long)pc * nPad + (long)(kidx - pc) * nr;
-            int pix = 0, j = colOffset;
-            while (pix < plane)
+            int y = pix / ow, x = pix % ow, j = colOffset + pix;
+            int len = Math.Min(nr - j % nr, ow - x);
+            long panelOffset = (long)(j / nr) * nr + j % nr;
+            float* rowStart = padded + (long)y * g.StrideH * pw + (long)x * sw;
+            for (int pc = 0; pc < g.K; pc += kc)
             {
-                int jj = j % nr, len = Math.Min(nr - jj, plane - pix);
-                CpuCopy.Small(row + pix, rowBase + (long)(j / nr) * kcHere * nr + jj, len);
-                pix += len;
-                j += len;
+                int kcHere = Math.Min(kc, g.K - pc);
+                float* d = dst + (long)pc * nPad + (panelOffset / nr) * kcHere * nr + panelOffset % nr;
+                for (int kidx = pc; kidx < pc + kcHere; kidx++, d += nr)
+                {
+                    int c = kidx / taps, r = kidx - c * taps, ki = r / g.KW, kj = r - ki * g.KW;
+                    float* src = rowStart + ((long)c * ph + ki) * pw + kj;
+                    if (sw == 1) CpuCopy.Small(src, d, len);
+                    else for (int t = 0; t < len; t++) d[t] = src[t * sw];
+                }
+            }
+            pix += len;
+        }
+    }
+
+    /// <summary>Copies C planes of H×W into (H + 2·padH)×(W + 2·padW) planes with a zero border.</summary>
+    private static void PadImage(in ConvGeometry g, float* img, float* padded)
+    {
+        int ph = g.H + 2 * g.PadH, pw = g.W + 2 * g.PadW;
+        if (g.PadH == 0 && g.PadW == 0)
+        {
+            Buffer.MemoryCopy(img, padded, g.InputImage * 4, g.InputImage * 4);
+            return;
+        }
+        for (int c = 0; c < g.C; c++)
+        {
+            float* dstPlane = padded + (long)c * ph * pw;
+            new Span<float>(dstPlane, g.PadH * pw).Clear();
+            new Span<float>(dstPlane + (long)(g.PadH + g.H) * pw, g.PadH * pw).Clear();
+            for (int i = 0; i < g.H; i++)
+            {
+                float* row = dstPlane + (long)(g.PadH + i) * pw;
+                for (int k = 0; k < g.PadW; k++) { row[k] = 0f; row[g.PadW + g.W + k] = 0f; }
+                CpuCopy.Small(img + ((long)c * g.H + i) * g.W, row + g.PadW, g.W);
             }
         }
     }
