@@ -64,7 +64,7 @@ public static class ReferenceWorkloads
     }
 
     /// <summary>The PGD-L∞ step of the peer, on preallocated bounds so the steady state allocates only activations.</summary>
-    private sealed class PgdStepper : IDisposable
+    internal sealed class PgdStepper : IDisposable
     {
         private readonly Tensor _lo, _hi, _adv;
         private readonly float _alpha;
