@@ -1,0 +1,119 @@
+using ILGPU;
+
+namespace FastRobust.Kernels;
+
+/// <summary>Pool shape as a kernel argument (ILGPU passes plain structs by value).</summary>
+public struct PoolShape
+{
+    public int H, W, OH, OW, KH, KW, StrideH, StrideW, PadH, PadW;
+}
+
+/// <summary>
+/// Max and average pooling over [B·C] planes. Forward: one thread per output. Backward: one thread per input
+/// element gathering from the windows that cover it, in ascending output order: no atomics, no zero fill, and the
+/// same summation order as the CPU backend's scatter, so overlapping windows give bit-identical gradients.
+/// </summary>
+public static class Pool
+{
+    [Kernel]
+    public static void MaxForward(Index1D i, ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, PoolShape s)
+    {
+        int outPlane = s.OH * s.OW;
+        int pl = i / outPlane, o = i - pl * outPlane;
+        int oi = o / s.OW, oj = o - oi * s.OW;
+        long inBase = (long)pl * s.H * s.W;
+        float best = float.NegativeInfinity;
+        int bestIdx = -1;
+        bool stop = false;
+        for (int a = 0; a < s.KH && !stop; a++)
+        {
+            int ih = oi * s.StrideH - s.PadH + a;
+            if (ih < 0 || ih >= s.H) continue;
+            for (int b = 0; b < s.KW; b++)
+            {
+                int iw = oj * s.StrideW - s.PadW + b;
+                if (iw < 0 || iw >= s.W) continue;
+                float v = x[inBase + ih * s.W + iw];
+                // NaN wins and ends the scan, as in PyTorch and the CPU backend
+                if (v > best || float.IsNaN(v) || bestIdx < 0)
+                {
+                    best = v;
+                    bestIdx = ih * s.W + iw;
+                    if (float.IsNaN(v))
+                    {
+                        stop = true;
+                        break;
+                    }
+                }
+            }
+        }
+        y[i] = best;
+        argmax[i] = bestIdx;
+    }
+
+    /// <summary>First and last output index along one axis whose window covers input position p.</summary>
+    private static void Covering(int p, int pad, int k, int stride, int outSize, out int lo, out int hi)
+    {
+        int num = p + pad - k + 1;
+        lo = num <= 0 ? 0 : (num + stride - 1) / stride;
+        hi = (p + pad) / stride;
+        if (hi > outSize - 1) hi = outSize - 1;
+    }
+
+    [Kernel]
+    public static void MaxBackward(Index1D i, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, PoolShape s)
+    {
+        int inPlane = s.H * s.W;
+        int pl = i / inPlane, at = i - pl * inPlane;
+        int ih = at / s.W, iw = at - ih * s.W;
+        Covering(ih, s.PadH, s.KH, s.StrideH, s.OH, out int oh0, out int oh1);
+        Covering(iw, s.PadW, s.KW, s.StrideW, s.OW, out int ow0, out int ow1);
+        long outBase = (long)pl * s.OH * s.OW;
+        float sum = 0f;
+        for (int oi = oh0; oi <= oh1; oi++)
+            for (int oj = ow0; oj <= ow1; oj++)
+            {
+                long o = outBase + oi * s.OW + oj;
+                if (argmax[o] == at) sum += dy[o];
+            }
+        dx[i] = sum;
+    }
+
+    /// <summary>Average with padding counted as zeros in the divisor (PyTorch's default); inv = 1/(KH·KW) from the host.</summary>
+    [Kernel]
+    public static void AvgForward(Index1D i, ArrayView<float> x, ArrayView<float> y, PoolShape s, float inv)
+    {
+        int outPlane = s.OH * s.OW;
+        int pl = i / outPlane, o = i - pl * outPlane;
+        int oi = o / s.OW, oj = o - oi * s.OW;
+        long inBase = (long)pl * s.H * s.W;
+        float sum = 0f;
+        for (int a = 0; a < s.KH; a++)
+        {
+            int ih = oi * s.StrideH - s.PadH + a;
+            if (ih < 0 || ih >= s.H) continue;
+            for (int b = 0; b < s.KW; b++)
+            {
+                int iw = oj * s.StrideW - s.PadW + b;
+                if (iw >= 0 && iw < s.W) sum += x[inBase + ih * s.W + iw];
+            }
+        }
+        y[i] = sum * inv;
+    }
+
+    [Kernel]
+    public static void AvgBackward(Index1D i, ArrayView<float> dy, ArrayView<float> dx, PoolShape s, float inv)
+    {
+        int inPlane = s.H * s.W;
+        int pl = i / inPlane, at = i - pl * inPlane;
+        int ih = at / s.W, iw = at - ih * s.W;
+        Covering(ih, s.PadH, s.KH, s.StrideH, s.OH, out int oh0, out int oh1);
+        Covering(iw, s.PadW, s.KW, s.StrideW, s.OW, out int ow0, out int ow1);
+        long outBase = (long)pl * s.OH * s.OW;
+        float sum = 0f;
+        for (int oi = oh0; oi <= oh1; oi++)
+            for (int oj = ow0; oj <= ow1; oj++)
+                sum += dy[outBase + oi * s.OW + oj] * inv;
+        dx[i] = sum;
+    }
+}

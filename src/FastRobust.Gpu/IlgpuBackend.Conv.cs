@@ -1,0 +1,65 @@
+using FastRobust.Kernels;
+using FastRobust.Tensors;
+
+namespace FastRobust.Gpu;
+
+public sealed partial class IlgpuBackend
+{
+    private static ConvShape Shape(in ConvGeometry g) => new()
+    {
+        E = g.E, N = g.N, C = g.C, H = g.H, W = g.W, O = g.O, KH = g.KH, KW = g.KW,
+        StrideH = g.StrideH, StrideW = g.StrideW, PadH = g.PadH, PadW = g.PadW, OH = g.OH, OW = g.OW,
+        Broadcast = g.BroadcastInput ? 1 : 0, Splits = 1, SplitLen = 0,
+    };
+
+    public override void Conv2dForward(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y)
+    {
+        long cols = (long)g.N * g.OH * g.OW;
+        if (cols <= 0 || g.O <= 0 || g.E <= 0) return;
+        N(g.E * g.N * g.OutputImage);
+        K.ConvForward(Groups(Tiles(cols, TileCore.BN), Tiles(g.O, TileCore.BM), g.E), V(x), V(w), VOrDummy(bias), V(y), Shape(g),
+            bias is null ? 0 : 1);
+    }
+
+    public override void Conv2dBackwardData(in ConvGeometry g, FloatBuffer dy, FloatBuffer w, FloatBuffer dx)
+    {
+        long cols = (long)g.N * g.H * g.W;
+        if (cols <= 0 || g.C <= 0 || g.E <= 0) return;
+        N(g.E * g.N * g.InputImage);
+        K.ConvBackwardData(Groups(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.BroadcastInput ? 1 : g.E), V(dy), V(w), V(dx), Shape(g));
+    }
+
+    /// <summary>Smallest slice of the weight gradient's reduction worth a group of its own.</summary>
+    private const int MinSplitLen = 64;
+
+    public override void Conv2dBackwardWeight(in ConvGeometry g, FloatBuffer x, FloatBuffer dy, FloatBuffer dw, FloatBuffer? dbias)
+    {
+        if (g.E <= 0 || g.O <= 0) return;
+        var s = Shape(g);
+        if (dbias != null) K.ConvBiasGrad(Groups((long)g.E * g.O), V(dy), V(dbias), s);
+        int kTotal = g.K;
+        long j = (long)g.N * g.OH * g.OW;
+        N(j);
+        // the output [E, O, K] is small (a few thousand tiles' worth at most) while the reduction over N·OH·OW is
+        // long: split the reduction so the launch fills the device, then sum the slices in a fixed order
+        long tiles = (long)Tiles(kTotal, TileCore.BN) * Tiles(g.O, TileCore.BM) * g.E;
+        long wanted = Math.Max(1, (4L * Accelerator.NumMultiprocessors + tiles - 1) / tiles);
+        long len = Math.Max(MinSplitLen, (j + wanted - 1) / wanted);
+        len = (len + TileCore.BK - 1) / TileCore.BK * TileCore.BK;
+        int splits = (int)Math.Max(1, (j + len - 1) / len);
+        s.Splits = splits;
+        s.SplitLen = (int)len;
+        var grid = Groups(Tiles(kTotal, TileCore.BN), Tiles(g.O, TileCore.BM), (long)g.E * splits);
+        if (splits == 1)
+        {
+            K.ConvBackwardWeight(grid, V(x), V(dy), V(dw), s);
+            return;
+        }
+        long size = g.E * g.WeightMember;
+        // scratch straight from the pool; returning it before the kernels ran is safe on the in-order stream
+        var partial = new GpuBlock(_pool, size * splits);
+        K.ConvBackwardWeight(grid, V(x), V(dy), partial.View, s);
+        K.SumSplits(N(size), partial.View, V(dw), splits, N(size));
+        partial.Return();
+    }
+}

@@ -1,0 +1,35 @@
+using FastRobust.Kernels;
+using FastRobust.Tensors;
+
+namespace FastRobust.Gpu;
+
+public sealed partial class IlgpuBackend
+{
+    private static PoolShape Shape(in PoolGeometry g) => new()
+    {
+        H = g.H, W = g.W, OH = g.OH, OW = g.OW, KH = g.KH, KW = g.KW,
+        StrideH = g.StrideH, StrideW = g.StrideW, PadH = g.PadH, PadW = g.PadW,
+    };
+
+    public override void MaxPool2dForward(in PoolGeometry g, FloatBuffer x, FloatBuffer y, IntBuffer argmax)
+    {
+        if (g.OutputCount > 0) K.MaxPool(N(g.OutputCount), V(x), V(y), V(argmax), Shape(g));
+    }
+
+    public override void MaxPool2dBackward(in PoolGeometry g, FloatBuffer dy, IntBuffer argmax, FloatBuffer dx)
+    {
+        long inputs = (long)g.B * g.C * g.H * g.W;
+        if (inputs > 0) K.MaxPoolBackward(N(inputs), V(dy), V(argmax), V(dx), Shape(g));
+    }
+
+    public override void AvgPool2dForward(in PoolGeometry g, FloatBuffer x, FloatBuffer y)
+    {
+        if (g.OutputCount > 0) K.AvgPool(N(g.OutputCount), V(x), V(y), Shape(g), 1f / (g.KH * g.KW));
+    }
+
+    public override void AvgPool2dBackward(in PoolGeometry g, FloatBuffer dy, FloatBuffer dx)
+    {
+        long inputs = (long)g.B * g.C * g.H * g.W;
+        if (inputs > 0) K.AvgPoolBackward(N(inputs), V(dy), V(dx), Shape(g), 1f / (g.KH * g.KW));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using FastRobust.Tensors;
+using ILGPU;
+using ILGPU.Runtime;
+using AV = ILGPU.ArrayView<float>;
+using AI = ILGPU.ArrayView<int>;
+
+namespace FastRobust.Gpu;
+
+/// <summary>
+/// The op interface on an ILGPU accelerator: every op is one or two launches of a kernel from kernels/ on the
+/// accelerator's default stream, in order. No op waits for the device except those that hand data to the host
+/// (Download, DownloadInt) and Synchronize; memory comes from an exact-size caching pool. Each op family lives
+/// in its own partial file.
+/// </summary>
+public sealed partial class IlgpuBackend : Backend
+{
+    private readonly GpuMemoryPool _pool;
+    private readonly GpuFloatBuffer _dummy;
+
+    public IlgpuBackend(Accelerator accelerator)
+    {
+        Accelerator = accelerator;
+        _pool = new GpuMemoryPool(accelerator);
+        K = new KernelSet(accelerator);
+        // stands in for optional buffers (absent bias, momentum, dgamma...) so kernels always get a valid view
+        _dummy = new GpuFloatBuffer(_pool, 1);
+    }
+
+    public Accelerator Accelerator { get; }
+
+    internal KernelSet K { get; }
+
+    private AcceleratorStream Stream => Accelerator.DefaultStream;
+
+    /// <summary>Device blocks obtained from the driver so far (flat in a steady-state loop).</summary>
+    public long Allocations => _pool.Allocations;
+
+    /// <summary>Frees the pool's cached blocks.</summary>
+    public void TrimPool() => _pool.Trim();
+
+    /// <summary>Threads per group of the explicitly grouped kernels (tiles and block reductions are built for it).</summary>
+    internal const int GroupThreads = 256;
+
+    internal static AV V(FloatBuffer b) => ((GpuFloatBuffer)b).View;
+
+    internal AV VOrDummy(FloatBuffer? b) => b is null ? _dummy.View : V(b);
+
+    internal static AI V(IntBuffer b) => ((GpuIntBuffer)b).View;
+
+    internal static AV V(FloatBuffer b, long offset, long n) => V(b).SubView(offset, n);
+
+    /// <summary>Element counts: kernels index with 32-bit ints (a 2^31-element float tensor is 8 GiB).</summary>
+    internal static int N(long n) =>
+        n is >= 0 and <= int.MaxValue ? (int)n : throw new ArgumentOutOfRangeException(nameof(n), $"{n} elements exceed the GPU backend's 32-bit indexing");
+
+    internal static KernelConfig Groups(long x, long y = 1, long z = 1) =>
+        new(new Index3D(N(x), N(y), N(z)), new Index3D(GroupThreads, 1, 1));
+
+    internal static int Tiles(long n, int tile) => N((n + tile - 1) / tile);
+
+    // ---- memory ----
+
+    public override FloatBuffer Alloc(long n) => new GpuFloatBuffer(_pool, n);
+
+    public override IntBuffer AllocInt(long n) => new GpuIntBuffer(_pool, n);
+
+    public override void Upload(ReadOnlySpan<float> src, FloatBuffer dst, long dstOffset = 0)
+    {
+        if (src.Length == 0) return;
+        V(dst, dstOffset, src.Length).CopyFromCPU(Stream, ref MemoryMarshal.GetReference(src), src.Length);
+    }
+
+    public override void Download(FloatBuffer src, long srcOffset, Span<float> dst)
+    {
+        if (dst.Length == 0) return;
+        V(src, srcOffset, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
+    }
+
+    public override void UploadInt(ReadOnlySpan<int> src, IntBuffer dst)
+    {
+        if (src.Length == 0) return;
+        V(dst).SubView(0, src.Length).CopyFromCPU(Stream, ref MemoryMarshal.GetReference(src), src.Length);
+    }
+
+    public override void DownloadInt(IntBuffer src, Span<int> dst)
+    {
+        if (dst.Length == 0) return;
+        V(src).SubView(0, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
+    }
+
+    public override void Copy(FloatBuffer src, long srcOffset, FloatBuffer dst, long dstOffset, long n)
+    {
+        if (n <= 0) return;
+        V(src, srcOffset, n).CopyTo(Stream, V(dst, dstOffset, n));
+    }
+
+    public override void Fill(FloatBuffer dst, long offset, long n, float value)
+    {
+        if (n <= 0) return;
+        K.Fill(N(n), V(dst, offset, n), value);
+    }
+
+    public override void Synchronize() => Stream.Synchronize();
+}
