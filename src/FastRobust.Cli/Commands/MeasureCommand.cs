@@ -87,11 +87,12 @@ public static class MeasureCommand
             if (outPath != null && !outPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
                 throw new InputException($"--out {outPath}: expected a .parquet file");
 
+            int? lim = r.GetValue(limit) is int l ? CommonOptions.Positive(l, "--limit") : null;
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             using var m = Model.Load(r.GetValue(model)!, weightsPath, dev);
             using var m0 = initPath == null ? null : Model.Load(r.GetValue(model)!, initPath, dev);
             var data = DataLocator.Load(name, r.GetValue(split)!);
-            if (r.GetValue(limit) is int lim) data = data.Take(CommonOptions.Positive(lim, "--limit"));
+            if (lim is int n) data = data.Take(n);
             if (!m.Spec.Input.SequenceEqual(new[] { data.C, data.H, data.W }))
                 throw new InputException($"{r.GetValue(model)}: the model takes [{string.Join(", ", m.Spec.Input)}], {name} has [{data.C}, {data.H}, {data.W}]");
             Console.WriteLine($"measuring {r.GetValue(model)} ({m.ParameterCount:N0} parameters) on {data} ({r.GetValue(split)}), device {dev.Name}, " +

@@ -30,6 +30,7 @@ public static class PacBayesSigmaSearch
     {
         var be = ens.Base.Device.Backend;
         var stds = new Tensor[ens.Trainable.Length];
+        using var scalars = Tensor.Empty([2], ens.Base.Device).KeepAlive();
         try
         {
             for (int k = 0; k < stds.Length; k++) stds[k] = Tensor.Empty([(int)ens.BaseParameter(k).MemberCount], ens.Base.Device).KeepAlive();
@@ -38,7 +39,7 @@ public static class PacBayesSigmaSearch
             for (int t = 0; t < o.SigmaSearchDepth; t++)
             {
                 sigma = (lower + upper) / 2;
-                for (int k = 0; k < stds.Length; k++) FillStd(be, stds[k], ens.BaseParameter(k).Value, sigma, magnitude, o);
+                for (int k = 0; k < stds.Length; k++) FillStd(be, stds[k], ens.BaseParameter(k).Value, sigma, magnitude, o, scalars);
                 int step = t;
                 ens.SetGaussian(k => stds[k], o.Seed, k => NoiseStream(magnitude, step, k));
                 var s = EvaluateStep(ens, data, o, sigma);
@@ -55,17 +56,35 @@ public static class PacBayesSigmaSearch
         }
     }
 
-    /// <summary>std = σ (paper) or σ² (port); magnitude-aware √(σ²w² + ε²) (paper) or σ²w² + ε² (port).</summary>
-    private static void FillStd(Backend be, Tensor std, Tensor w, double sigma, bool magnitude, MeasureOptions o)
+    /// <summary>
+    /// std = σ (paper) or σ² (port); magnitude-aware √(w²·σ² + ε²) (paper) or w²·σ² + ε² (port), each operation
+    /// rounded once in float32 (no fused multiply-add), so a host loop can rebuild the very same values.
+    /// </summary>
+    private static void FillStd(Backend be, Tensor std, Tensor w, double sigma, bool magnitude, MeasureOptions o, Tensor scalars)
     {
         if (!magnitude)
         {
             be.Fill(std.Buffer, 0, std.Count, (float)NoiseStd(sigma, 0, false, 0, o.SigmaConvention));
             return;
         }
+        be.Fill(scalars.Buffer, 0, 1, (float)(sigma * sigma));
+        be.Fill(scalars.Buffer, 1, 1, (float)(o.MagnitudeEpsilon * o.MagnitudeEpsilon));
         be.Unary(UnaryOp.Square, w.Buffer, std.Buffer, std.Count);
-        be.Affine(std.Buffer, std.Buffer, std.Count, (float)(sigma * sigma), (float)(o.MagnitudeEpsilon * o.MagnitudeEpsilon));
+        be.BinaryRow(BinaryOp.Mul, std.Buffer, scalars.Buffer, std.Buffer, 1, std.Count);
+        be.Copy(scalars.Buffer, 1, scalars.Buffer, 0, 1);
+        be.BinaryRow(BinaryOp.Add, std.Buffer, scalars.Buffer, std.Buffer, 1, std.Count);
         if (o.SigmaConvention == SigmaConvention.Paper) be.Unary(UnaryOp.Sqrt, std.Buffer, std.Buffer, std.Count);
+    }
+
+    /// <summary>The float32 std of one weight exactly as the device computes it (for reference loops).</summary>
+    public static float DeviceNoiseStd(double sigma, float weight, bool magnitude, double epsilon, SigmaConvention convention)
+    {
+        if (!magnitude) return (float)NoiseStd(sigma, 0, false, 0, convention);
+        float s2 = (float)(sigma * sigma), e2 = (float)(epsilon * epsilon);
+        float sq = weight * weight;
+        float v = sq * s2;
+        v += e2;
+        return convention == SigmaConvention.Paper ? MathF.Sqrt(v) : v;
     }
 
     /// <summary>Evaluates the current perturbed members chunk by chunk until the step's outcome is decided.</summary>

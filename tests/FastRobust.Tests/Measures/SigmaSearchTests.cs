@@ -1,0 +1,171 @@
+using FastRobust.Data;
+using FastRobust.Measures;
+using FastRobust.Nn;
+using FastRobust.Random;
+using FastRobust.Tensors;
+using FastRobust.Training;
+using Xunit;
+
+namespace FastRobust.Tests.Measures;
+
+/// <summary>
+/// The batched σ search (S perturbed members in one ensemble pass) against a plain reference loop: one single model
+/// per sample, its weights rebuilt on the host from the same Philox numbers, evaluated one after another with
+/// ordinary inference and the reference bisection. Same noise, same rule: the same σ and the same trace.
+/// </summary>
+public sealed class SigmaSearchTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static SearchResult ReferenceLoop(Model model, SharpnessData data, MeasureOptions o, bool magnitude)
+    {
+        var trainable = model.Parameters.Where(p => p.Trainable).ToList();
+        var weights = trainable.Select(p => p.Value.ToArray()).ToList();
+        double lower = o.SigmaLower, upper = o.SigmaUpper, sigma = 0;
+        var steps = new List<SearchStep>();
+        for (int t = 0; t < o.SigmaSearchDepth; t++)
+        {
+            sigma = (lower + upper) / 2;
+            var samples = new List<Model>();
+            for (int s = 0; s < o.MonteCarloSamples; s++)
+            {
+                var copy = model.Clone();
+                var copyTrainable = copy.Parameters.Where(p => p.Trainable).ToList();
+                for (int k = 0; k < trainable.Count; k++)
+                {
+                    var w = weights[k];
+                    var v = new float[w.Length];
+                    ulong stream = PacBayesSigmaSearch.NoiseStream(magnitude, t, k);
+                    for (int j = 0; j < w.Length; j++)
+                    {
+                        float z = Philox.Normal(o.Seed, stream, 0, (long)s * w.Length + j);
+                        float std = PacBayesSigmaSearch.DeviceNoiseStd(sigma, w[j], magnitude, o.MagnitudeEpsilon, o.SigmaConvention);
+                        float noise = z * std;
+                        v[j] = noise + w[j];
+                    }
+                    Device.Cpu.Backend.Upload(v, copyTrainable[k].Value.Buffer);
+                }
+                samples.Add(copy);
+            }
+            int seen = 0;
+            double sumY = 0, sumY2 = 0;
+            StepOutcome? outcome = null;
+            double z0 = o.SigmaEvaluation == SearchEvaluation.Adaptive ? o.AdaptiveZ : 0;
+            while (outcome == null)
+            {
+                int b = Math.Min(o.SearchChunk, data.N - seen);
+                var counts = new int[b];
+                var chunk = data.Set.Subset(Enumerable.Range(seen, b).ToArray());
+                foreach (var m in samples)
+                {
+                    var logits = BatchedInference.Logits(m, chunk.Images, b, 64);
+                    int kc = m.Spec.Classes;
+                    for (int i = 0; i < b; i++)
+                    {
+                        int best = 0;
+                        for (int j = 1; j < kc; j++) if (logits[i * kc + j] > logits[i * kc + best]) best = j;
+                        if (best == chunk.Labels[i]) counts[i]++;
+                    }
+                }
+                foreach (int c in counts) { double y = (double)c / samples.Count; sumY += y; sumY2 += y * y; }
+                seen += b;
+                outcome = StepRule.Decide(seen, data.N, sumY, sumY2, data.Accuracy, o.TargetDeviation, o.DeviationTolerance, z0);
+            }
+            foreach (var m in samples) m.Dispose();
+            steps.Add(new SearchStep(sigma, sumY / seen, seen, outcome.Value));
+            if (outcome == StepOutcome.Within) break;
+            if (outcome == StepOutcome.Above) upper = sigma; else lower = sigma;
+        }
+        return new SearchResult(sigma, steps);
+    }
+
+    public static TheoryData<bool, SigmaConvention, SearchEvaluation> Cases() => new()
+    {
+        { false, SigmaConvention.Paper, SearchEvaluation.Full },
+        { true, SigmaConvention.Paper, SearchEvaluation.Adaptive },
+        { false, SigmaConvention.Port, SearchEvaluation.Adaptive },
+        { true, SigmaConvention.Port, SearchEvaluation.Full },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Batched_search_lands_on_the_reference_loops_sigma(bool magnitude, SigmaConvention convention, SearchEvaluation evaluation)
+    {
+        using var model = MeasureTestData.TinyBatchNormNet(11);
+        var set = MeasureTestData.SelfLabelled(model, 400, 5);
+        var o = new MeasureOptions
+        {
+            MonteCarloSamples = 4, SigmaSearchDepth = 7, SearchChunk = 100, SigmaConvention = convention, SigmaEvaluation = evaluation,
+            Seed = 42,
+        };
+        var data = SharpnessData.Create(model, set, 400, o.Seed, 128);
+        Assert.Equal(1.0, data.Accuracy);
+        using var ens = new PerturbedEnsemble(model, o.MonteCarloSamples);
+        var batched = PacBayesSigmaSearch.Run(ens, data, o, magnitude);
+        var reference = ReferenceLoop(model, data, o, magnitude);
+        output.WriteLine(batched.Trace("batched"));
+        Assert.Equal(reference.Trace("σ"), batched.Trace("σ"));
+        Assert.Equal(reference.Value, batched.Value);
+        Assert.True(batched.Steps.Count >= 2);
+    }
+
+    /// <summary>
+    /// Dinh et al.'s scale weakness: a conv followed by batch norm can be scaled by c (and its running statistics
+    /// with it) without changing the function; the noise of the plain search is then c times smaller relative to
+    /// that conv, so σ rises, while the magnitude-aware σ′ scales its noise with the weights and stays put.
+    /// </summary>
+    [Fact]
+    public void Scaling_a_conv_before_batch_norm_raises_sigma_but_not_the_magnitude_aware_sigma()
+    {
+        using var model = MeasureTestData.TinyBatchNormNet(3);
+        using var scaled = model.Clone();
+        const float c = 8f;
+        var p = scaled.Parameters.ToDictionary(q => q.Name);
+        void Map(string name, Func<float, float> f)
+        {
+            var v = p[name].Value.ToArray().Select(f).ToArray();
+            Device.Cpu.Backend.Upload(v, p[name].Value.Buffer);
+        }
+        const float eps = 1e-5f;
+        Map("0.weight", v => v * c);
+        Map("1.running_mean", v => v * c);
+        Map("1.running_var", v => c * c * (v + eps) - eps);
+        var set = MeasureTestData.SelfLabelled(model, 500, 9);
+
+        // the function is unchanged
+        var a = BatchedInference.Logits(model, set.Images, set.N, 128);
+        var b = BatchedInference.Logits(scaled, set.Images, set.N, 128);
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-4 * Math.Max(1, Math.Abs(a[i])), $"logit {i}: {a[i]} vs {b[i]}");
+
+        var o = new MeasureOptions
+        {
+            Performance = false, Norms = true, WorstCaseSharpness = false, WorstCaseMagnitudeSharpness = false,
+            MonteCarloSamples = 8, SigmaSearchDepth = 10, SearchChunk = 250, SigmaEvaluation = SearchEvaluation.Full, Seed = 1,
+        };
+        var r0 = MeasureSuite.Compute(model, set, o);
+        var r1 = MeasureSuite.Compute(scaled, set, o);
+        output.WriteLine($"σ {r0["pacbayes_sigma"]} → {r1["pacbayes_sigma"]}, σ′ {r0["pacbayes_mag_sigma"]} → {r1["pacbayes_mag_sigma"]}");
+        foreach (var n in r0.Notes.Concat(r1.Notes)) output.WriteLine(n);
+        Assert.True(r1["pacbayes_sigma"] >= 1.3 * r0["pacbayes_sigma"], $"σ {r0["pacbayes_sigma"]} → {r1["pacbayes_sigma"]}");
+        double resolution = (o.SigmaUpper - o.SigmaLower) / Math.Pow(2, o.SigmaSearchDepth);
+        Assert.True(Math.Abs(r1["pacbayes_mag_sigma"] - r0["pacbayes_mag_sigma"]) <= 2 * resolution,
+            $"σ′ {r0["pacbayes_mag_sigma"]} → {r1["pacbayes_mag_sigma"]}");
+        // the norm measures see the folded network, which the rescaling leaves unchanged
+        Assert.Equal(r0["log_prod_of_spec"], r1["log_prod_of_spec"], 4);
+        Assert.Equal(r0["path_norm"], r1["path_norm"], 4);
+    }
+
+    [Fact]
+    public void Step_rule_decides_only_when_the_interval_is_on_one_side()
+    {
+        // reference 1.0, target 0.1 ± 0.01: 0.95 is below, 0.85 above, 0.9 within
+        Assert.Equal(StepOutcome.Below, StepRule.Outcome(0.95, 1.0, 0.1, 0.01));
+        Assert.Equal(StepOutcome.Above, StepRule.Outcome(0.85, 1.0, 0.1, 0.01));
+        Assert.Equal(StepOutcome.Within, StepRule.Outcome(0.905, 1.0, 0.1, 0.01));
+        // after 10 of 1000 images, all wrong: the exact bounds alone cannot decide, the band can
+        Assert.Null(StepRule.Decide(10, 1000, 0, 0, 1.0, 0.1, 0.01, 0));
+        Assert.Equal(StepOutcome.Above, StepRule.Decide(500, 1000, 0, 0, 1.0, 0.1, 0.01, 0));
+        Assert.Equal(StepOutcome.Above, StepRule.Decide(200, 1000, 0, 0, 1.0, 0.1, 0.01, 3));
+        // right at the target after half the images: undecided until the end
+        Assert.Null(StepRule.Decide(500, 1000, 450, 450, 1.0, 0.1, 0.01, 3));
+        Assert.Equal(StepOutcome.Within, StepRule.Decide(1000, 1000, 900, 900, 1.0, 0.1, 0.01, 3));
+    }
+}
