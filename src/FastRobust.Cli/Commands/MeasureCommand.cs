@@ -43,12 +43,13 @@ public static class MeasureCommand
         ascent.AcceptOnlyFromAmong("sign", "sgd");
         var ascentSteps = new Option<int>("--ascent-steps") { Description = "Gradient-ascent steps per restart", DefaultValueFactory = _ => d.AscentSteps };
         var worstImages = new Option<int>("--worst-case-images") { Description = "Images the worst-case accuracy is measured on", DefaultValueFactory = _ => d.WorstCaseImages };
+        var sequential = new Option<bool>("--sequential") { Description = "Evaluate the σ-search samples one model after another instead of as one ensemble (same results; for speed comparisons)" };
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
         var cmd = new Command("measure", "Measure a model: performance and uncertainty, norm-based measures and sharpness (Jiang et al. 2020)")
         {
             model, weights, init, dataset, split, limit, measures, output, batch, searches, images, target, tolerance, samples, sigmaDepth,
-            sigmaLower, sigmaUpper, convention, evaluation, z, eps, alphaUpper, alphaDepth, restarts, ascent, ascentSteps, worstImages, device, seed,
+            sigmaLower, sigmaUpper, convention, evaluation, z, eps, alphaUpper, alphaDepth, restarts, ascent, ascentSteps, worstImages, sequential, device, seed,
         };
         cmd.SetAction(r =>
         {
@@ -67,7 +68,7 @@ public static class MeasureCommand
                 SigmaLower = r.GetValue(sigmaLower), SigmaUpper = r.GetValue(sigmaUpper),
                 SigmaConvention = r.GetValue(convention) == "port" ? SigmaConvention.Port : SigmaConvention.Paper,
                 SigmaEvaluation = r.GetValue(evaluation) == "full" ? SearchEvaluation.Full : SearchEvaluation.Adaptive,
-                AdaptiveZ = r.GetValue(z), MagnitudeEpsilon = r.GetValue(eps),
+                AdaptiveZ = r.GetValue(z), SequentialSamples = r.GetValue(sequential), MagnitudeEpsilon = r.GetValue(eps),
                 AlphaUpper = r.GetValue(alphaUpper), AlphaSearchDepth = CommonOptions.Positive(r.GetValue(alphaDepth), "--alpha-depth"),
                 WorstCaseRestarts = CommonOptions.Positive(r.GetValue(restarts), "--restarts"),
                 AscentRule = r.GetValue(ascent) == "sgd" ? AscentRule.Sgd : AscentRule.Sign,

@@ -102,6 +102,9 @@ public sealed record MeasureOptions
     /// <summary>z of the adaptive rule's confidence interval.</summary>
     public double AdaptiveZ { get; init; } = 3.0;
 
+    /// <summary>Evaluate the Monte-Carlo samples one model after another instead of as one ensemble (same results; for speed comparisons).</summary>
+    public bool SequentialSamples { get; init; }
+
     /// <summary>Images per ensemble pass in the searches (and per decision of the adaptive rule).</summary>
     public int SearchChunk { get; init; } = 250;
 

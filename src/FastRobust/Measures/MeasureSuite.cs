@@ -77,7 +77,7 @@ public static class MeasureSuite
 
         if (o.PacBayesSigma || o.PacBayesMagnitudeSigma)
         {
-            using var ens = new PerturbedEnsemble(model, o.MonteCarloSamples);
+            using var ens = new PerturbedEnsemble(model, o.MonteCarloSamples, o.SequentialSamples);
             foreach (bool magnitude in new[] { false, true })
             {
                 if (magnitude ? !o.PacBayesMagnitudeSigma : !o.PacBayesSigma) continue;
@@ -87,7 +87,7 @@ public static class MeasureSuite
                 {
                     ["convention"] = MeasureOptions.Name(o.SigmaConvention), ["bracket"] = new[] { o.SigmaLower, o.SigmaUpper },
                     ["depth"] = o.SigmaSearchDepth, ["samples"] = o.MonteCarloSamples, ["evaluation"] = MeasureOptions.Name(o.SigmaEvaluation),
-                    ["z"] = o.AdaptiveZ, ["chunk"] = o.SearchChunk, ["steps"] = r.Steps.Count,
+                    ["z"] = o.AdaptiveZ, ["chunk"] = o.SearchChunk, ["steps"] = r.Steps.Count, ["sequential"] = o.SequentialSamples,
                     ["images_evaluated"] = r.Steps.Sum(s => (long)s.Images) * o.MonteCarloSamples,
                 };
                 if (magnitude) extra["epsilon"] = o.MagnitudeEpsilon;

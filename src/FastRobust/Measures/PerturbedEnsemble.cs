@@ -15,8 +15,10 @@ public sealed class PerturbedEnsemble : IDisposable
 {
     private readonly Backend _be;
 
-    public PerturbedEnsemble(Model model, int members)
+    /// <param name="sequential">evaluate the members one model at a time (same numbers, for speed comparisons)</param>
+    public PerturbedEnsemble(Model model, int members, bool sequential = false)
     {
+        Sequential = sequential;
         if (model.Members != 1) throw new ArgumentException("perturb a single model");
         Base = model;
         Members = members;
@@ -30,6 +32,8 @@ public sealed class PerturbedEnsemble : IDisposable
         }
         Trainable = Enumerable.Range(0, model.Parameters.Count).Where(i => model.Parameters[i].Trainable).ToArray();
     }
+
+    public bool Sequential { get; }
 
     public Model Base { get; }
     public Model Ensemble { get; }
@@ -63,11 +67,7 @@ public sealed class PerturbedEnsemble : IDisposable
         using var scope = new TensorScope();
         int size = set.ImageSize;
         var x = Tensor.FromArray(set.Images.AsSpan(start * size, count * size), [count, set.C, set.H, set.W], Base.Device);
-        var logits = Ensemble.Forward(x);
-        int k = logits.Shape[^1];
-        using var idx = IntTensor.Empty(Members * count, Base.Device);
-        _be.ArgMaxRows(logits.Buffer, idx.Buffer, Members * count, k);
-        var pred = idx.ToArray();
+        var pred = Predict(x, count);
         var counts = new int[count];
         for (int e = 0; e < Members; e++)
             for (int i = 0; i < count; i++)
@@ -86,15 +86,34 @@ public sealed class PerturbedEnsemble : IDisposable
             using var scope = new TensorScope();
             int size = set.ImageSize;
             var x = Tensor.FromArray(set.Images.AsSpan(start * size, b * size), [b, set.C, set.H, set.W], Base.Device);
-            var logits = Ensemble.Forward(x);
-            using var idx = IntTensor.Empty(Members * b, Base.Device);
-            _be.ArgMaxRows(logits.Buffer, idx.Buffer, Members * b, logits.Shape[^1]);
-            var pred = idx.ToArray();
+            var pred = Predict(x, b);
             for (int e = 0; e < Members; e++)
                 for (int i = 0; i < b; i++)
                     if (pred[e * b + i] == set.Labels[start + i]) correct[e]++;
         }
         return correct.Select(c => (double)c / Math.Max(1, count)).ToArray();
+    }
+
+    /// <summary>Argmax class of every member on every image, [members · count] (member-major).</summary>
+    private int[] Predict(Tensor x, int count)
+    {
+        int k = Base.Spec.Classes;
+        using var idx = IntTensor.Empty(Members * count, Base.Device);
+        if (!Sequential)
+        {
+            var logits = Ensemble.Forward(x);
+            _be.ArgMaxRows(logits.Buffer, idx.Buffer, Members * count, k);
+            return idx.ToArray();
+        }
+        var pred = new int[Members * count];
+        for (int e = 0; e < Members; e++)
+        {
+            using var member = Ensemble.Member(e);
+            var logits = member.Forward(x);
+            _be.ArgMaxRows(logits.Buffer, idx.Buffer, count, k);
+            idx.ToArray().AsSpan(0, count).CopyTo(pred.AsSpan(e * count, count));
+        }
+        return pred;
     }
 
     public void Dispose() => Ensemble.Dispose();

@@ -107,6 +107,18 @@ public sealed class SigmaSearchTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(batched.Steps.Count >= 2);
     }
 
+    [Fact]
+    public void Sequential_member_evaluation_gives_the_same_search()
+    {
+        using var model = MeasureTestData.TinyBatchNormNet(12);
+        var set = MeasureTestData.SelfLabelled(model, 300, 6);
+        var o = new MeasureOptions { MonteCarloSamples = 3, SigmaSearchDepth = 6, SearchChunk = 100, Seed = 8 };
+        var data = SharpnessData.Create(model, set, 300, o.Seed, 128);
+        using var batched = new PerturbedEnsemble(model, 3);
+        using var sequential = new PerturbedEnsemble(model, 3, sequential: true);
+        Assert.Equal(PacBayesSigmaSearch.Run(batched, data, o, true).Trace("σ′"), PacBayesSigmaSearch.Run(sequential, data, o, true).Trace("σ′"));
+    }
+
     /// <summary>
     /// Dinh et al.'s scale weakness: a conv followed by batch norm can be scaled by c (and its running statistics
     /// with it) without changing the function; the noise of the plain search is then c times smaller relative to
