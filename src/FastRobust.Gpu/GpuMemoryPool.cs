@@ -8,10 +8,14 @@ namespace FastRobust.Gpu;
 /// step, so after the first step every allocation is a pool hit and the driver is never called (cudaMalloc
 /// synchronises the device, which would stall the stream). A block returned while kernels that use it are still
 /// queued is safe: everything runs on one in-order stream, so its next user runs after them.
+/// <para>Every block the pool ever handed out stays referenced from <see cref="_owned"/> until the pool frees it: ILGPU
+/// buffers have finalizers of their own, and a buffer reachable only from a dying GpuFloatBuffer would otherwise be
+/// finalized (its memory freed) in the same GC as the GpuFloatBuffer whose finalizer returns it to the pool.</para>
 /// </summary>
 internal sealed class GpuMemoryPool(Accelerator accelerator)
 {
     private readonly Dictionary<long, Stack<MemoryBuffer1D<float, Stride1D.Dense>>> _free = new();
+    private readonly HashSet<MemoryBuffer1D<float, Stride1D.Dense>> _owned = new(ReferenceEqualityComparer.Instance);
     private long _cachedBytes;
     private long _allocations;
 
@@ -35,16 +39,19 @@ internal sealed class GpuMemoryPool(Accelerator accelerator)
             }
         }
         Interlocked.Increment(ref _allocations);
+        MemoryBuffer1D<float, Stride1D.Dense> block;
         try
         {
-            return accelerator.Allocate1D<float>(length);
+            block = accelerator.Allocate1D<float>(length);
         }
         catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
         {
             // the cache may hold the memory we need in blocks of other sizes: give them back and try once more
             Trim();
-            return accelerator.Allocate1D<float>(length);
+            block = accelerator.Allocate1D<float>(length);
         }
+        lock (_free) _owned.Add(block);
+        return block;
     }
 
     public void Return(MemoryBuffer1D<float, Stride1D.Dense> block)
@@ -59,6 +66,7 @@ internal sealed class GpuMemoryPool(Accelerator accelerator)
                 _cachedBytes += length * 4;
                 return;
             }
+            _owned.Remove(block);
         }
         block.Dispose();
     }
@@ -69,7 +77,12 @@ internal sealed class GpuMemoryPool(Accelerator accelerator)
         lock (_free)
         {
             foreach (var stack in _free.Values)
-                while (stack.Count > 0) stack.Pop().Dispose();
+                while (stack.Count > 0)
+                {
+                    var block = stack.Pop();
+                    _owned.Remove(block);
+                    block.Dispose();
+                }
             _free.Clear();
             _cachedBytes = 0;
         }

@@ -11,7 +11,7 @@ namespace FastRobust.Gpu;
 /// The op interface on an ILGPU accelerator: every op is one or two launches of a kernel from kernels/ on the
 /// accelerator's default stream, in order. No op waits for the device except those that hand data to the host
 /// (Download, DownloadInt) and Synchronize; memory comes from an exact-size caching pool. Each op family lives
-/// in its own partial file.
+/// in its own partial file. Like the device it drives, a backend is used by one host thread at a time.
 /// </summary>
 public sealed partial class IlgpuBackend : Backend
 {
