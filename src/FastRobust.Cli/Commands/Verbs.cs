@@ -7,10 +7,15 @@ public static class Verbs
 {
     public static IEnumerable<Command> All() =>
     [
+        StudyCommand.Create(),
+        ReportCommand.Create(),
+        MergeCommand.Create(),
         TrainCommand.Create(),
         PredictCommand.Create(),
         SaliencyCommand.Create(),
         BenchCommand.Create(),
+        BenchCompareCommand.Create(),
         MeasureCommand.Create(),
+        AttackCommand.Create(),
     ];
 }

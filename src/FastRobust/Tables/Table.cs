@@ -15,6 +15,8 @@ public sealed class Table
 
     public int Rows { get; private set; } = -1;
 
+    public static Table Empty => new() { Rows = 0 };
+
     public IReadOnlyList<string> ColumnNames => _columns.Select(c => c.Name).ToList();
 
     public Table Add(string name, string?[] values) => AddColumn(name, typeof(string), values);
@@ -107,4 +109,45 @@ public sealed class Table
 
     /// <summary>Parquet.Net 6 reports string columns as ReadOnlyMemory&lt;char&gt;.</summary>
     private static bool IsString(DataField f) => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>);
+
+    /// <summary>
+    /// Rows of several tables one after another. Columns are matched by name; a string or double column missing
+    /// from some tables is filled with nulls there (the hyperparameter columns of a study differ between families);
+    /// long and bool columns must be in every table.
+    /// </summary>
+    public static Table Concat(IReadOnlyList<Table> parts)
+    {
+        var result = new Table();
+        var names = new List<string>();
+        foreach (var p in parts)
+            foreach (var n in p.ColumnNames)
+                if (!names.Contains(n)) names.Add(n);
+        foreach (var name in names)
+        {
+            var type = parts.Select(p => p._columns.FirstOrDefault(c => c.Name == name).Type).First(t => t != null)!;
+            if (type == typeof(string))
+                result.Add(name, parts.SelectMany(p => p.Has(name) ? (string?[])p.Column(name) : new string?[Math.Max(p.Rows, 0)]).ToArray());
+            else if (type == typeof(double?))
+                result.Add(name, parts.SelectMany(p => p.Has(name) ? (double?[])p.Column(name) : new double?[Math.Max(p.Rows, 0)]).ToArray());
+            else if (type == typeof(long))
+                result.Add(name, parts.SelectMany(p => p.Has(name) ? (long[])p.Column(name) : throw new ArgumentException($"column '{name}' missing from a part")).ToArray());
+            else
+                result.Add(name, parts.SelectMany(p => p.Has(name) ? (bool[])p.Column(name) : throw new ArgumentException($"column '{name}' missing from a part")).ToArray());
+        }
+        if (names.Count == 0) result.Rows = 0;
+        return result;
+    }
+
+    public bool Has(string name) => _columns.Any(c => c.Name == name);
+
+    /// <summary>Column values as doubles (long and bool converted, nulls as NaN) for statistics.</summary>
+    public double[] Doubles(string name) => Column(name) switch
+    {
+        double?[] d => d.Select(v => v ?? double.NaN).ToArray(),
+        long[] l => l.Select(v => (double)v).ToArray(),
+        bool[] b => b.Select(v => v ? 1.0 : 0.0).ToArray(),
+        _ => throw new ArgumentException($"column '{name}' is not numeric"),
+    };
+
+    public string?[] Strings(string name) => (string?[])Column(name);
 }

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FastRobust.Attacks;
+using FastRobust.Data;
+using FastRobust.Nn;
+using FastRobust.Random;
+using FastRobust.Tables;
+using FastRobust.Tensors;
+using FastRobust.Training;
+using FastRobust.Util;
+
+namespace FastRobust.Study;
+
+/// <summary>Evaluates one model under the study's conditions: clean, attacks at each ε, Gaussian noise at each σ.</summary>
+public sealed class ConditionEvaluator(StudyFile study, Dataset test, Dataset attackSet, ulong seed)
+{
+    public const int InferenceBatch = 256;
+
+    /// <summary>Checks every condition before any work: attack names, settings and shifts.</summary>
+    public static void Validate(StudyFile study, string source)
+    {
+        foreach (var c in study.Conditions)
+        {
+            if (c.Type == "attack")
+            {
+                try { _ = AttackRegistry.Create(c.Name!); }
+                catch (InputException e) { throw new InputException($"{source}: {e.Message}"); }
+                _ = Options(c, c.Levels.FirstOrDefault(), source);
+            }
+            if (c.Type == "shift")
+                throw new InputException($"{source}: shift conditions ('{c.Name}') are not available in this build yet");
+        }
+    }
+
+    /// <summary>Runs every condition; the samples table (per-sample attack outcomes) is filled when the study asks for it.</summary>
+    public List<ConditionResult> Run(Model model, string unitId, List<Table> samples, Action<string>? stage = null)
+    {
+        var results = new List<ConditionResult>();
+        int k = model.Spec.Classes;
+        var cleanLogits = BatchedInference.Logits(model, test.Images, test.N, InferenceBatch);
+        var (acc, loss, conf) = LogitStats.Of(cleanLogits, test.Labels, k);
+        var attackCleanLogits = BatchedInference.Logits(model, attackSet.Images, attackSet.N, InferenceBatch);
+        var (aAcc, aLoss, _) = LogitStats.Of(attackCleanLogits, attackSet.Labels, k);
+        foreach (var c in study.Conditions)
+        {
+            switch (c.Type)
+            {
+                case "clean":
+                    results.Add(new ConditionResult
+                    {
+                        Condition = "clean", Kind = "clean", Options = "{}", Images = test.N,
+                        Accuracy = acc, LogLoss = loss, MeanConfidence = conf, CleanAccuracy = acc, CleanLogLoss = loss,
+                    });
+                    break;
+                case "attack":
+                case "noise":
+                    foreach (double level in c.Levels)
+                    {
+                        stage?.Invoke($"{c.Name} {level.ToString("G4", CultureInfo.InvariantCulture)}");
+                        results.Add(Attack(model, unitId, c, level, aAcc, aLoss, samples));
+                    }
+                    break;
+            }
+        }
+        return results;
+    }
+
+    private ConditionResult Attack(Model model, string unitId, ConditionEntry c, double level, double cleanAcc, double cleanLoss, List<Table> samples)
+    {
+        var attack = AttackRegistry.Create(c.Name!);
+        var options = Options(c, level, "study");
+        // per-condition stream: the same unit, condition and level draw the same numbers in every run and shard
+        var rng = new PhiloxStream(seed, (ulong)StableHash($"{c.Name}|{level.ToString("R", CultureInfo.InvariantCulture)}"));
+        using var scope = new TensorScope();
+        var x = Tensor.FromArray(attackSet.Images, [attackSet.N, attackSet.C, attackSet.H, attackSet.W], model.Device);
+        using var y = IntTensor.FromArray(attackSet.Labels, model.Device);
+        using var result = attack.Run(model, x, y, options, rng);
+        var adv = result.AdversarialToArray();
+        var logits = BatchedInference.Logits(model, adv, attackSet.N, InferenceBatch);
+        var (acc, loss, conf) = LogitStats.Of(logits, attackSet.Labels, model.Spec.Classes);
+        var fooled = Enumerable.Range(0, result.Count).Where(i => result.Attacked[i] && result.Success[i]).ToList();
+        int attacked = result.Attacked.Count(a => a);
+        var l2 = fooled.Select(i => result.L2[i]).OrderBy(v => v).ToList();
+        if (study.Samples) samples.Add(SampleRows(unitId, c, level, result));
+        return new ConditionResult
+        {
+            Condition = c.Name!, Kind = c.Type, Level = level, Options = result.Options, Images = attackSet.N,
+            Accuracy = acc, LogLoss = loss, MeanConfidence = conf, CleanAccuracy = cleanAcc, CleanLogLoss = cleanLoss,
+            SuccessRate = attacked > 0 ? (double)fooled.Count / attacked : null,
+            MeanL2 = l2.Count > 0 ? l2.Average() : null,
+            MedianL2 = l2.Count > 0 ? l2[l2.Count / 2] : null,
+            MeanLinf = fooled.Count > 0 ? fooled.Average(i => result.Linf[i]) : null,
+        };
+    }
+
+    private static Table SampleRows(string unitId, ConditionEntry c, double level, AttackResult r)
+    {
+        int n = r.Count;
+        return new Table()
+            .Add("model", Enumerable.Repeat((string?)unitId, n).ToArray())
+            .Add("condition", Enumerable.Repeat(c.Name, n).ToArray())
+            .Add("level", Enumerable.Repeat((double?)level, n).ToArray())
+            .Add("sample", Enumerable.Range(0, n).Select(i => (long)i).ToArray())
+            .Add("label", r.Labels.Select(v => (long)v).ToArray())
+            .Add("clean_prediction", r.CleanPrediction.Select(v => (long)v).ToArray())
+            .Add("prediction", r.Prediction.Select(v => (long)v).ToArray())
+            .Add("attacked", r.Attacked)
+            .Add("success", r.Success)
+            .Add("steps", r.Steps.Select(v => (long)v).ToArray())
+            .Add("l0", r.L0)
+            .Add("l1", r.L1)
+            .Add("l2", r.L2)
+            .Add("linf", r.Linf);
+    }
+
+    /// <summary>The attack options of a condition at one level, from its settings.</summary>
+    private static AttackOptions Options(ConditionEntry c, double level, string source)
+    {
+        var o = new AttackOptions { Epsilon = (float)level };
+        foreach (var (key, node) in c.Settings)
+        {
+            string where = $"{source}: condition {c.Name}: '{key}'";
+            o = key switch
+            {
+                "alpha" => o with { StepSize = (float)Number(node, where) },
+                "steps" => o with { Steps = (int)Number(node, where) },
+                "restarts" => o with { Restarts = (int)Number(node, where) },
+                "random_start" => o with { RandomStart = Flag(node, where) },
+                "early_stop" => o with { EarlyStop = Flag(node, where) },
+                "overshoot" => o with { Overshoot = (float)Number(node, where) },
+                "confidence" => o with { Confidence = (float)Number(node, where) },
+                "binary_search_steps" => o with { BinarySearchSteps = (int)Number(node, where) },
+                "learning_rate" => o with { LearningRate = (float)Number(node, where) },
+                "target" => o with { Target = Target(node, where) },
+                _ => throw new InputException($"{where}: unknown setting"),
+            };
+        }
+        return o;
+    }
+
+    private static double Number(JsonNode? n, string where) =>
+        n is JsonValue v && v.TryGetValue(out double d) ? d : throw new InputException($"{where} must be a number");
+
+    private static bool Flag(JsonNode? n, string where) =>
+        n is JsonValue v && v.TryGetValue(out bool b) ? b : throw new InputException($"{where} must be true or false");
+
+    private static TargetMode Target(JsonNode? n, string where) =>
+        (n is JsonValue v && v.TryGetValue(out string? s) ? s : null) switch
+        {
+            "none" => TargetMode.None,
+            "random" => TargetMode.Random,
+            "least-likely" => TargetMode.LeastLikely,
+            _ => throw new InputException($"{where} must be none, random or least-likely"),
+        };
+
+    /// <summary>FNV-1a: a hash that is the same in every process (string.GetHashCode is randomised per process).</summary>
+    public static long StableHash(string s)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char ch in s)
+        {
+            h ^= ch;
+            h *= 1099511628211UL;
+        }
+        return (long)(h >> 1);
+    }
+
+    internal static string Json(object o) => JsonSerializer.Serialize(o);
+}

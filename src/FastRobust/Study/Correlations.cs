@@ -1,0 +1,105 @@
+using FastRobust.Tables;
+
+namespace FastRobust.Study;
+
+/// <summary>
+/// The correlations table: for every robustness notion under every non-clean condition and level, and every
+/// measure, the rank and linear correlations across the zoo, with bootstrap intervals, and the granulated Kendall
+/// coefficient over the hyperparameters that vary.
+/// </summary>
+public static class Correlations
+{
+    public const int BootstrapResamples = 1000;
+
+    public static Table Compute(Table models, Table evaluations, Table measures, ulong seed = 0)
+    {
+        var rows = new List<(string Measure, string Notion, string Condition, double? Level, int N, double Tau, (double, double) TauCi,
+            double Rho, (double, double) RhoCi, double R, (double, double) RCi, double Granulated)>();
+        if (models.Rows <= 0 || measures.Rows <= 0 || evaluations.Rows <= 0) return Empty();
+
+        var modelIds = models.Strings("model");
+        var hpColumns = models.ColumnNames.Where(c => c.StartsWith("hp_", StringComparison.Ordinal)).ToList();
+        var configs = new Dictionary<string, Dictionary<string, string>>();
+        for (int i = 0; i < models.Rows; i++)
+        {
+            var cfg = hpColumns.ToDictionary(c => c[3..], c => models.Strings(c)[i] ?? "");
+            cfg["seed"] = ((long[])models.Column("seed"))[i].ToString();
+            configs[modelIds[i]!] = cfg;
+        }
+        var axes = hpColumns.Select(c => c[3..]).Where(a => configs.Values.Select(c => c[a]).Distinct().Count() > 1).ToList();
+
+        // measure name → model → value
+        var measureValues = new Dictionary<string, Dictionary<string, double>>();
+        var mModel = measures.Strings("model");
+        var mName = measures.Strings("measure");
+        var mValue = measures.Doubles("value");
+        for (int i = 0; i < measures.Rows; i++)
+        {
+            if (double.IsNaN(mValue[i]) || !IsModelLevel(mName[i]!)) continue;
+            if (!measureValues.TryGetValue(mName[i]!, out var d)) measureValues[mName[i]!] = d = new Dictionary<string, double>();
+            d[mModel[i]!] = mValue[i];
+        }
+
+        var eModel = evaluations.Strings("model");
+        var eCond = evaluations.Strings("condition");
+        var eKind = evaluations.Strings("kind");
+        var eLevel = (double?[])evaluations.Column("level");
+        var conditions = Enumerable.Range(0, evaluations.Rows).Where(i => eKind[i] != "clean")
+            .Select(i => (eCond[i]!, eLevel[i])).Distinct().ToList();
+        foreach (var (cond, level) in conditions)
+        foreach (string notion in ConditionResult.Notions)
+        {
+            var notionByModel = new Dictionary<string, double>();
+            var values = evaluations.Doubles(notion);
+            for (int i = 0; i < evaluations.Rows; i++)
+                if (eCond[i] == cond && eLevel[i] == level && !double.IsNaN(values[i])) notionByModel[eModel[i]!] = values[i];
+            foreach (var (measure, byModel) in measureValues.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var ids = notionByModel.Keys.Where(byModel.ContainsKey).OrderBy(id => id, StringComparer.Ordinal).ToList();
+                if (ids.Count < 3) continue;
+                var x = ids.Select(id => byModel[id]).ToList();
+                var y = ids.Select(id => notionByModel[id]).ToList();
+                ulong s = seed ^ (ulong)ConditionEvaluator.StableHash($"{measure}|{notion}|{cond}|{level}");
+                var (psi, _) = RankCorrelation.GranulatedKendall(ids.Select(id => (IReadOnlyDictionary<string, string>)configs[id]).ToList(), x, y, axes);
+                rows.Add((measure, notion, cond, level, ids.Count,
+                    RankCorrelation.KendallTauB(x, y), RankCorrelation.Bootstrap(x, y, RankCorrelation.KendallTauB, BootstrapResamples, s),
+                    RankCorrelation.Spearman(x, y), RankCorrelation.Bootstrap(x, y, RankCorrelation.Spearman, BootstrapResamples, s + 1),
+                    RankCorrelation.Pearson(x, y), RankCorrelation.Bootstrap(x, y, RankCorrelation.Pearson, BootstrapResamples, s + 2),
+                    psi));
+            }
+        }
+        static double? F(double v) => double.IsFinite(v) ? v : null;
+        return new Table()
+            .Add("measure", rows.Select(r => (string?)r.Measure).ToArray())
+            .Add("notion", rows.Select(r => (string?)r.Notion).ToArray())
+            .Add("condition", rows.Select(r => (string?)r.Condition).ToArray())
+            .Add("level", rows.Select(r => r.Level).ToArray())
+            .Add("n", rows.Select(r => (long)r.N).ToArray())
+            .Add("kendall_tau", rows.Select(r => F(r.Tau)).ToArray())
+            .Add("kendall_tau_lo", rows.Select(r => F(r.TauCi.Item1)).ToArray())
+            .Add("kendall_tau_hi", rows.Select(r => F(r.TauCi.Item2)).ToArray())
+            .Add("spearman_rho", rows.Select(r => F(r.Rho)).ToArray())
+            .Add("spearman_rho_lo", rows.Select(r => F(r.RhoCi.Item1)).ToArray())
+            .Add("spearman_rho_hi", rows.Select(r => F(r.RhoCi.Item2)).ToArray())
+            .Add("pearson_r", rows.Select(r => F(r.R)).ToArray())
+            .Add("pearson_r_lo", rows.Select(r => F(r.RCi.Item1)).ToArray())
+            .Add("pearson_r_hi", rows.Select(r => F(r.RCi.Item2)).ToArray())
+            .Add("granulated_kendall", rows.Select(r => F(r.Granulated)).ToArray());
+    }
+
+    /// <summary>
+    /// Whether a measure describes the whole model and so can be compared across a zoo: per-class figures, confusion
+    /// cells and per-layer norms (architectures differ in their layers) stay in the measures table but are not correlated.
+    /// </summary>
+    public static bool IsModelLevel(string measure) =>
+        !measure.StartsWith("confusion.", StringComparison.Ordinal) && !measure.Contains(".class", StringComparison.Ordinal)
+        && !measure.StartsWith("layer", StringComparison.Ordinal);
+
+    private static Table Empty() => new Table()
+        .Add("measure", Array.Empty<string?>()).Add("notion", Array.Empty<string?>()).Add("condition", Array.Empty<string?>())
+        .Add("level", Array.Empty<double?>()).Add("n", Array.Empty<long>())
+        .Add("kendall_tau", Array.Empty<double?>()).Add("kendall_tau_lo", Array.Empty<double?>()).Add("kendall_tau_hi", Array.Empty<double?>())
+        .Add("spearman_rho", Array.Empty<double?>()).Add("spearman_rho_lo", Array.Empty<double?>()).Add("spearman_rho_hi", Array.Empty<double?>())
+        .Add("pearson_r", Array.Empty<double?>()).Add("pearson_r_lo", Array.Empty<double?>()).Add("pearson_r_hi", Array.Empty<double?>())
+        .Add("granulated_kendall", Array.Empty<double?>());
+}

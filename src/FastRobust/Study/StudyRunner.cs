@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using FastRobust.Data;
+using FastRobust.Nn;
+using FastRobust.Tensors;
+using FastRobust.Util;
+
+namespace FastRobust.Study;
+
+/// <summary>Which part of a study this process runs: every N-th unit starting at the I-th (1-based), as in --shard I/N.</summary>
+public readonly record struct Shard(int Index, int Count)
+{
+    public static readonly Shard All = new(1, 1);
+
+    public bool Owns(WorkUnit u) => u.Index % Count == Index - 1;
+
+    public static Shard Parse(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int i) && int.TryParse(parts[1], out int n) && n >= 1 && i >= 1 && i <= n)
+            return new Shard(i, n);
+        throw new InputException($"--shard must be I/N with 1 ≤ I ≤ N, got '{text}'");
+    }
+
+    public override string ToString() => $"{Index}/{Count}";
+}
+
+/// <summary>Runs a study: validates everything first, then each unit of this shard that is not finished, then the tables.</summary>
+public static class StudyRunner
+{
+    public sealed record Outcome(string Directory, int Units, int Ran, int Skipped, int InTables);
+
+    public static Outcome Run(StudyFile study, string source, string outDir, Shard shard, bool force, Device? device, IStudyProgress progress)
+    {
+        var units = StudyPlan.Expand(study);
+        Validate(study, units, source);
+        var dev = device ?? Device.Parse(study.Device);
+        var data = LoadData(study);
+        progress.Message($"study '{study.Name}': {units.Count} models on {data.Name} ({data.Train.N} training, {data.Test.N} test, " +
+                         $"{data.AttackSet.N} attacked, {data.MeasureSet.N} measured images), device {dev.Name}" +
+                         (shard.Count > 1 ? $", shard {shard}" : ""));
+        var dir = new StudyDirectory(outDir);
+        dir.Open(study, force);
+        var mine = units.Where(shard.Owns).ToList();
+        int already = mine.Count(dir.IsDone);
+        progress.StudyStarted(mine.Count, already);
+        int ran = 0;
+        foreach (var unit in mine)
+        {
+            if (dir.IsDone(unit))
+            {
+                progress.UnitFinished(unit, TimeSpan.Zero, skipped: true);
+                continue;
+            }
+            var sw = Stopwatch.StartNew();
+            progress.UnitStarted(unit, 2 + (study.Measures.Length > 0 ? 1 : 0));
+            string unitDir = dir.Prepare(unit);
+            var tables = UnitRunner.Run(unit, study, data, dev, unitDir, progress);
+            dir.Commit(unit, tables, sw.Elapsed);
+            ran++;
+            progress.UnitFinished(unit, sw.Elapsed, skipped: false);
+        }
+        int inTables = dir.BuildTables(units);
+        return new Outcome(dir.Root, mine.Count, ran, mine.Count - ran, inTables);
+    }
+
+    /// <summary>Everything that can be checked before any work: training settings, conditions, measure settings, model files.</summary>
+    public static void Validate(StudyFile study, IReadOnlyList<WorkUnit> units, string source)
+    {
+        foreach (var u in units)
+        {
+            UnitRunner.ValidateTraining(u, source);
+            if (u.Source == "loaded")
+            {
+                ModelSpec.Load(u.Spec!);
+                if (!File.Exists(u.Weights)) throw new InputException($"{source}: weights file {u.Weights} not found");
+            }
+        }
+        ConditionEvaluator.Validate(study, source);
+        try { UnitRunner.MeasureOptions(study, 0); }
+        catch (InputException e) { throw new InputException($"{source}: {e.Message}"); }
+    }
+
+    public static StudyData LoadData(StudyFile study)
+    {
+        string name = study.Dataset;
+        if (name == "auto")
+        {
+            try { DataLocator.Find("cifar10", "test"); name = "cifar10"; }
+            catch (InputException) { name = "mnist"; }
+        }
+        var train = DataLocator.Load(name, "train");
+        var test = DataLocator.Load(name, "test");
+        if (study.TrainImages > 0) train = train.Take(Math.Min(study.TrainImages, train.N));
+        if (study.TestImages > 0) test = test.Take(Math.Min(study.TestImages, test.N));
+        var attack = test.Take(Math.Min(Math.Max(1, study.AttackImages), test.N));
+        var measure = train.Take(Math.Min(study.MeasureImages, train.N));
+        return new StudyData(name, train, test, attack, measure);
+    }
+}
