@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the FastRobust CLI in Release when its sources changed, then runs it.
-#   ./run.sh              the default job (a quick MNIST training run until the study driver lands)
-#   ./run.sh VERB ...     any verb: train, predict, saliency, bench (./run.sh --help lists them)
+#   ./run.sh              the default job: the `quick` study preset (a small zoo trained, attacked, measured and
+#                         correlated in about five minutes; CIFAR-10 when found, else the bundled MNIST)
+#   ./run.sh VERB ...     any verb: study, report, merge, train, attack, measure, ... (./run.sh --help lists them)
 # Runs on the CPU when there is no GPU. Datasets are found under data/ or where FASTROBUST_DATA points.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ if stale; then
 fi
 
 if [ $# -eq 0 ]; then
-  set -- train --dataset mnist --model custom-cnn:depth=2,width=32 --epochs 1 --batch 64 --optimizer adam --lr 0.001 --out runs/default
+  set -- study --preset quick --out runs/quick
   echo "default job: ./run.sh $*" >&2
 fi
 exec dotnet "$dll" "$@"
