@@ -51,47 +51,107 @@ public static class Conv
         return x[xBase + ((long)c * s.H + ih) * s.W + iw];
     }
 
+    private static void PutForward(ArrayView<float> y, ArrayView<float> bias, in ConvShape s, int member, int hasBias, int o, int col,
+        int cols, int plane, float v)
+    {
+        if (o >= s.O || col >= cols) return;
+        int n = col / plane, q = col - n * plane;
+        if (hasBias != 0) v += bias[member * s.O + o];
+        y[(((long)member * s.N + n) * s.O + o) * plane + q] = v;
+    }
+
     [Kernel]
     public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, ConvShape s, int hasBias)
     {
         var As = SharedMemory.Allocate<float>(BK * BM);
         var Bs = SharedMemory.Allocate<float>(BK * BN);
-        int t = Group.IdxX, tx = t & 15, ty = t >> 4;
+        int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, member = Grid.IdxZ;
         int plane = s.OH * s.OW, cols = s.N * plane, kTotal = s.C * s.KH * s.KW;
         long wBase = (long)member * s.O * kTotal;
-        // the column this thread stages is the same in every K slice: decode it once
-        int jj = t & (BN - 1), kr = t >> 6;
-        int j = n0 + jj;
+        // thread t stages column n0 + t of every K slice: decode it once
+        int j = n0 + t;
         bool colOk = j < cols;
         int img = colOk ? j / plane : 0, p = j - img * plane;
         int oh = p / s.OW, ow = p - oh * s.OW;
         int ihBase = oh * s.StrideH - s.PadH, iwBase = ow * s.StrideW - s.PadW;
         long xBase = InputBase(s, member, img);
-        var acc = new Tile4x4();
+        var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
-            LoadWeights(w, As, s, wBase, m0, k0, kTotal, t);
-            LoadWeights(w, As, s, wBase, m0, k0, kTotal, t + Threads);
-            LoadWeights(w, As, s, wBase, m0, k0, kTotal, t + 2 * Threads);
-            LoadWeights(w, As, s, wBase, m0, k0, kTotal, t + 3 * Threads);
-            Bs[kr * BN + jj] = Patch(x, s, xBase, ihBase, iwBase, k0 + kr, kTotal, colOk);
-            Bs[(kr + 4) * BN + jj] = Patch(x, s, xBase, ihBase, iwBase, k0 + kr + 4, kTotal, colOk);
-            Bs[(kr + 8) * BN + jj] = Patch(x, s, xBase, ihBase, iwBase, k0 + kr + 8, kTotal, colOk);
-            Bs[(kr + 12) * BN + jj] = Patch(x, s, xBase, ihBase, iwBase, k0 + kr + 12, kTotal, colOk);
+            for (int l = 0; l < BK; l++)
+            {
+                LoadWeights(w, As, s, wBase, m0, k0, kTotal, t + l * Threads);
+                Bs[l * BN + t] = Patch(x, s, xBase, ihBase, iwBase, k0 + l, kTotal, colOk);
+            }
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
             Group.Barrier();
         }
-        for (int idx = 0; idx < 16; idx++)
-        {
-            int o = m0 + ty + 16 * (idx >> 2), col = n0 + tx + 16 * (idx & 3);
-            if (o >= s.O || col >= cols) continue;
-            int n = col / plane, q = col - n * plane;
-            float v = Tile4x4.At(acc, idx);
-            if (hasBias != 0) v += bias[member * s.O + o];
-            y[(((long)member * s.N + n) * s.O + o) * plane + q] = v;
-        }
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 0, cols, plane, acc.C00);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 8, cols, plane, acc.C01);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 16, cols, plane, acc.C02);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 24, cols, plane, acc.C03);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 32, cols, plane, acc.C04);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 40, cols, plane, acc.C05);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 48, cols, plane, acc.C06);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 56, cols, plane, acc.C07);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 0, cols, plane, acc.C10);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 8, cols, plane, acc.C11);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 16, cols, plane, acc.C12);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 24, cols, plane, acc.C13);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 32, cols, plane, acc.C14);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 40, cols, plane, acc.C15);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 48, cols, plane, acc.C16);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 56, cols, plane, acc.C17);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 0, cols, plane, acc.C20);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 8, cols, plane, acc.C21);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 16, cols, plane, acc.C22);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 24, cols, plane, acc.C23);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 32, cols, plane, acc.C24);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 40, cols, plane, acc.C25);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 48, cols, plane, acc.C26);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 56, cols, plane, acc.C27);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 0, cols, plane, acc.C30);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 8, cols, plane, acc.C31);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 16, cols, plane, acc.C32);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 24, cols, plane, acc.C33);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 32, cols, plane, acc.C34);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 40, cols, plane, acc.C35);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 48, cols, plane, acc.C36);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 56, cols, plane, acc.C37);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 0, cols, plane, acc.C40);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 8, cols, plane, acc.C41);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 16, cols, plane, acc.C42);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 24, cols, plane, acc.C43);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 32, cols, plane, acc.C44);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 40, cols, plane, acc.C45);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 48, cols, plane, acc.C46);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 56, cols, plane, acc.C47);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 0, cols, plane, acc.C50);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 8, cols, plane, acc.C51);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 16, cols, plane, acc.C52);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 24, cols, plane, acc.C53);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 32, cols, plane, acc.C54);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 40, cols, plane, acc.C55);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 48, cols, plane, acc.C56);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 56, cols, plane, acc.C57);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 0, cols, plane, acc.C60);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 8, cols, plane, acc.C61);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 16, cols, plane, acc.C62);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 24, cols, plane, acc.C63);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 32, cols, plane, acc.C64);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 40, cols, plane, acc.C65);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 48, cols, plane, acc.C66);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 56, cols, plane, acc.C67);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 0, cols, plane, acc.C70);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 8, cols, plane, acc.C71);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 16, cols, plane, acc.C72);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 24, cols, plane, acc.C73);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 32, cols, plane, acc.C74);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 40, cols, plane, acc.C75);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 48, cols, plane, acc.C76);
+        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 56, cols, plane, acc.C77);
     }
 
     // ---- backward data ----
@@ -128,42 +188,102 @@ public static class Conv
         return dy[(((long)member * s.N + img) * s.O + o) * s.OH * s.OW + oh * s.OW + ow];
     }
 
+    private static void PutData(ArrayView<float> dx, in ConvShape s, int z, int c, int col, int cols, int hw, float v)
+    {
+        if (c >= s.C || col >= cols) return;
+        int n = col / hw, q = col - n * hw;
+        dx[InputBase(s, z, n) + (long)c * hw + q] = v;
+    }
+
     [Kernel]
     public static void BackwardData(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvShape s)
     {
         var As = SharedMemory.Allocate<float>(BK * BM);
         var Bs = SharedMemory.Allocate<float>(BK * BN);
-        int t = Group.IdxX, tx = t & 15, ty = t >> 4;
+        int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, z = Grid.IdxZ;
         int hw = s.H * s.W, cols = s.N * hw;
         int kTotal = (s.Broadcast != 0 ? s.E : 1) * s.O * s.KH * s.KW;
-        int jj = t & (BN - 1), kr = t >> 6;
-        int j = n0 + jj;
+        int j = n0 + t;
         bool colOk = j < cols;
         int img = colOk ? j / hw : 0, p = j - img * hw;
         int ih = p / s.W, iw = p - ih * s.W;
-        var acc = new Tile4x4();
+        var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
-            LoadWeightsT(w, As, s, z, m0, k0, kTotal, t);
-            LoadWeightsT(w, As, s, z, m0, k0, kTotal, t + Threads);
-            LoadWeightsT(w, As, s, z, m0, k0, kTotal, t + 2 * Threads);
-            LoadWeightsT(w, As, s, z, m0, k0, kTotal, t + 3 * Threads);
-            Bs[kr * BN + jj] = Scatter(dy, s, z, img, ih, iw, k0 + kr, kTotal, colOk);
-            Bs[(kr + 4) * BN + jj] = Scatter(dy, s, z, img, ih, iw, k0 + kr + 4, kTotal, colOk);
-            Bs[(kr + 8) * BN + jj] = Scatter(dy, s, z, img, ih, iw, k0 + kr + 8, kTotal, colOk);
-            Bs[(kr + 12) * BN + jj] = Scatter(dy, s, z, img, ih, iw, k0 + kr + 12, kTotal, colOk);
+            for (int l = 0; l < BK; l++)
+            {
+                LoadWeightsT(w, As, s, z, m0, k0, kTotal, t + l * Threads);
+                Bs[l * BN + t] = Scatter(dy, s, z, img, ih, iw, k0 + l, kTotal, colOk);
+            }
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
             Group.Barrier();
         }
-        for (int idx = 0; idx < 16; idx++)
-        {
-            int c = m0 + ty + 16 * (idx >> 2), col = n0 + tx + 16 * (idx & 3);
-            if (c >= s.C || col >= cols) continue;
-            int n = col / hw, q = col - n * hw;
-            dx[InputBase(s, z, n) + (long)c * hw + q] = Tile4x4.At(acc, idx);
-        }
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 0, cols, hw, acc.C00);
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 8, cols, hw, acc.C01);
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 16, cols, hw, acc.C02);
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 24, cols, hw, acc.C03);
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 32, cols, hw, acc.C04);
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 40, cols, hw, acc.C05);
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 48, cols, hw, acc.C06);
+        PutData(dx, s, z, m0 + ty + 0, n0 + tx + 56, cols, hw, acc.C07);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 0, cols, hw, acc.C10);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 8, cols, hw, acc.C11);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 16, cols, hw, acc.C12);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 24, cols, hw, acc.C13);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 32, cols, hw, acc.C14);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 40, cols, hw, acc.C15);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 48, cols, hw, acc.C16);
+        PutData(dx, s, z, m0 + ty + 8, n0 + tx + 56, cols, hw, acc.C17);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 0, cols, hw, acc.C20);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 8, cols, hw, acc.C21);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 16, cols, hw, acc.C22);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 24, cols, hw, acc.C23);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 32, cols, hw, acc.C24);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 40, cols, hw, acc.C25);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 48, cols, hw, acc.C26);
+        PutData(dx, s, z, m0 + ty + 16, n0 + tx + 56, cols, hw, acc.C27);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 0, cols, hw, acc.C30);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 8, cols, hw, acc.C31);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 16, cols, hw, acc.C32);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 24, cols, hw, acc.C33);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 32, cols, hw, acc.C34);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 40, cols, hw, acc.C35);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 48, cols, hw, acc.C36);
+        PutData(dx, s, z, m0 + ty + 24, n0 + tx + 56, cols, hw, acc.C37);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 0, cols, hw, acc.C40);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 8, cols, hw, acc.C41);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 16, cols, hw, acc.C42);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 24, cols, hw, acc.C43);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 32, cols, hw, acc.C44);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 40, cols, hw, acc.C45);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 48, cols, hw, acc.C46);
+        PutData(dx, s, z, m0 + ty + 32, n0 + tx + 56, cols, hw, acc.C47);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 0, cols, hw, acc.C50);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 8, cols, hw, acc.C51);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 16, cols, hw, acc.C52);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 24, cols, hw, acc.C53);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 32, cols, hw, acc.C54);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 40, cols, hw, acc.C55);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 48, cols, hw, acc.C56);
+        PutData(dx, s, z, m0 + ty + 40, n0 + tx + 56, cols, hw, acc.C57);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 0, cols, hw, acc.C60);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 8, cols, hw, acc.C61);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 16, cols, hw, acc.C62);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 24, cols, hw, acc.C63);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 32, cols, hw, acc.C64);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 40, cols, hw, acc.C65);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 48, cols, hw, acc.C66);
+        PutData(dx, s, z, m0 + ty + 48, n0 + tx + 56, cols, hw, acc.C67);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 0, cols, hw, acc.C70);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 8, cols, hw, acc.C71);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 16, cols, hw, acc.C72);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 24, cols, hw, acc.C73);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 32, cols, hw, acc.C74);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 40, cols, hw, acc.C75);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 48, cols, hw, acc.C76);
+        PutData(dx, s, z, m0 + ty + 56, n0 + tx + 56, cols, hw, acc.C77);
     }
 
     // ---- backward weight ----
@@ -182,67 +302,131 @@ public static class Conv
         As[k * BM + m] = v;
     }
 
+    private static void PutWeight(ArrayView<float> partial, in ConvShape s, long outBase, int o, int col, int kTotal, float v)
+    {
+        if (o < s.O && col < kTotal) partial[outBase + (long)o * kTotal + col] = v;
+    }
+
     [Kernel]
     public static void BackwardWeight(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> partial, ConvShape s)
     {
         var As = SharedMemory.Allocate<float>(BK * BM);
         var Bs = SharedMemory.Allocate<float>(BK * BN);
-        int t = Group.IdxX, tx = t & 15, ty = t >> 4;
+        int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, z = Grid.IdxZ;
         int member = z % s.E, split = z / s.E;
         int plane = s.OH * s.OW, kTotal = s.C * s.KH * s.KW, jTotal = s.N * plane;
         int jStart = split * s.SplitLen, jEnd = jStart + s.SplitLen;
         if (jEnd > jTotal) jEnd = jTotal;
-        // this thread stages patch row jr (fixed) for the columns kc, kc + 16, kc + 32, kc + 48 of the weight gradient
+        // this thread stages patch row jr (fixed) for the columns kc + 4l of the weight gradient
         int jr = t & (BK - 1), kc = t >> 4;
-        var acc = new Tile4x4();
+        var acc = new Tile8x8();
         for (int j0 = jStart; j0 < jEnd; j0 += BK)
         {
-            LoadGrad(dy, As, s, member, m0, j0, jEnd, t);
-            LoadGrad(dy, As, s, member, m0, j0, jEnd, t + Threads);
-            LoadGrad(dy, As, s, member, m0, j0, jEnd, t + 2 * Threads);
-            LoadGrad(dy, As, s, member, m0, j0, jEnd, t + 3 * Threads);
             int j = j0 + jr;
             bool rowOk = j < jEnd;
             int img = rowOk ? j / plane : 0, p = j - img * plane;
             int oh = p / s.OW, ow = p - oh * s.OW;
             int ihBase = oh * s.StrideH - s.PadH, iwBase = ow * s.StrideW - s.PadW;
             long xBase = InputBase(s, member, img);
-            Bs[jr * BN + kc] = Patch(x, s, xBase, ihBase, iwBase, n0 + kc, kTotal, rowOk);
-            Bs[jr * BN + kc + 16] = Patch(x, s, xBase, ihBase, iwBase, n0 + kc + 16, kTotal, rowOk);
-            Bs[jr * BN + kc + 32] = Patch(x, s, xBase, ihBase, iwBase, n0 + kc + 32, kTotal, rowOk);
-            Bs[jr * BN + kc + 48] = Patch(x, s, xBase, ihBase, iwBase, n0 + kc + 48, kTotal, rowOk);
+            for (int l = 0; l < BK; l++)
+            {
+                LoadGrad(dy, As, s, member, m0, j0, jEnd, t + l * Threads);
+                Bs[jr * BN + kc + 4 * l] = Patch(x, s, xBase, ihBase, iwBase, n0 + kc + 4 * l, kTotal, rowOk);
+            }
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
             Group.Barrier();
         }
         long outBase = (long)z * s.O * kTotal;
-        for (int idx = 0; idx < 16; idx++)
-        {
-            int o = m0 + ty + 16 * (idx >> 2), col = n0 + tx + 16 * (idx & 3);
-            if (o < s.O && col < kTotal) partial[outBase + (long)o * kTotal + col] = Tile4x4.At(acc, idx);
-        }
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 0, kTotal, acc.C00);
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 8, kTotal, acc.C01);
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 16, kTotal, acc.C02);
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 24, kTotal, acc.C03);
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 32, kTotal, acc.C04);
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 40, kTotal, acc.C05);
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 48, kTotal, acc.C06);
+        PutWeight(partial, s, outBase, m0 + ty + 0, n0 + tx + 56, kTotal, acc.C07);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 0, kTotal, acc.C10);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 8, kTotal, acc.C11);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 16, kTotal, acc.C12);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 24, kTotal, acc.C13);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 32, kTotal, acc.C14);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 40, kTotal, acc.C15);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 48, kTotal, acc.C16);
+        PutWeight(partial, s, outBase, m0 + ty + 8, n0 + tx + 56, kTotal, acc.C17);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 0, kTotal, acc.C20);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 8, kTotal, acc.C21);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 16, kTotal, acc.C22);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 24, kTotal, acc.C23);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 32, kTotal, acc.C24);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 40, kTotal, acc.C25);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 48, kTotal, acc.C26);
+        PutWeight(partial, s, outBase, m0 + ty + 16, n0 + tx + 56, kTotal, acc.C27);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 0, kTotal, acc.C30);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 8, kTotal, acc.C31);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 16, kTotal, acc.C32);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 24, kTotal, acc.C33);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 32, kTotal, acc.C34);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 40, kTotal, acc.C35);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 48, kTotal, acc.C36);
+        PutWeight(partial, s, outBase, m0 + ty + 24, n0 + tx + 56, kTotal, acc.C37);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 0, kTotal, acc.C40);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 8, kTotal, acc.C41);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 16, kTotal, acc.C42);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 24, kTotal, acc.C43);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 32, kTotal, acc.C44);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 40, kTotal, acc.C45);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 48, kTotal, acc.C46);
+        PutWeight(partial, s, outBase, m0 + ty + 32, n0 + tx + 56, kTotal, acc.C47);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 0, kTotal, acc.C50);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 8, kTotal, acc.C51);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 16, kTotal, acc.C52);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 24, kTotal, acc.C53);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 32, kTotal, acc.C54);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 40, kTotal, acc.C55);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 48, kTotal, acc.C56);
+        PutWeight(partial, s, outBase, m0 + ty + 40, n0 + tx + 56, kTotal, acc.C57);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 0, kTotal, acc.C60);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 8, kTotal, acc.C61);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 16, kTotal, acc.C62);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 24, kTotal, acc.C63);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 32, kTotal, acc.C64);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 40, kTotal, acc.C65);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 48, kTotal, acc.C66);
+        PutWeight(partial, s, outBase, m0 + ty + 48, n0 + tx + 56, kTotal, acc.C67);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 0, kTotal, acc.C70);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 8, kTotal, acc.C71);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 16, kTotal, acc.C72);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 24, kTotal, acc.C73);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 32, kTotal, acc.C74);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 40, kTotal, acc.C75);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 48, kTotal, acc.C76);
+        PutWeight(partial, s, outBase, m0 + ty + 56, n0 + tx + 56, kTotal, acc.C77);
     }
 
     /// <summary>dw[i] = Σ_s partial[s·size + i] in split order (size = E·O·K).</summary>
     [Kernel]
-    public static void SumSplits(Index1D i, ArrayView<float> partial, ArrayView<float> dw, int splits, int size)
+    public static void SumSplits(ArrayView<float> partial, ArrayView<float> dw, int size, int splits)
     {
-        float sum = 0f;
-        for (int sp = 0; sp < splits; sp++) sum += partial[(long)sp * size + i];
-        dw[i] = sum;
+        for (int i = Stride.Start; i < size; i += Stride.Step)
+        {
+            float sum = 0f;
+            for (int sp = 0; sp < splits; sp++) sum += partial[(long)sp * size + i];
+            dw[i] = sum;
+        }
     }
 
     /// <summary>dbias[e, o] = Σ_n Σ_p dY[e, n, o, p]; one group per (member, o) pair (grid X = E·O).</summary>
     [Kernel]
     public static void BiasGrad(ArrayView<float> dy, ArrayView<float> dbias, ConvShape s)
     {
-        var scratch = SharedMemory.Allocate<double>(Reduce.Threads);
+        var scratch = SharedMemory.Allocate<double>(Reduce.MaxThreads);
         int eo = Grid.IdxX, t = Group.IdxX;
         int member = eo / s.O, o = eo - member * s.O;
         int plane = s.OH * s.OW, count = s.N * plane;
         double sum = 0;
-        for (int j = t; j < count; j += Reduce.Threads)
+        for (int j = t; j < count; j += Group.DimX)
         {
             int img = j / plane, p = j - img * plane;
             sum += dy[(((long)member * s.N + img) * s.O + o) * plane + p];

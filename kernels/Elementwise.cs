@@ -4,7 +4,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// One thread per element. The op arrives as an int (the UnaryOp/BinaryOp value): the switch is uniform across
+/// Grid-stride loops over the elements (<see cref="Stride"/>). The op arrives as an int (the UnaryOp/BinaryOp value): the switch is uniform across
 /// the launch, so it costs a few instructions, and one kernel per family keeps load time and PTX size small.
 /// The formulas are those of CpuBackend.Elementwise, including how NaN and ties behave.
 /// </summary>
@@ -37,15 +37,25 @@ public static class Elementwise
     }
 
     [Kernel]
-    public static void Fill(Index1D i, ArrayView<float> y, float value) => y[i] = value;
-
-    [Kernel]
-    public static void Unary(Index1D i, ArrayView<float> x, ArrayView<float> y, int op) => y[i] = UnaryScalar(op, x[i]);
-
-    [Kernel]
-    public static void UnaryBackward(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, int op)
+    public static void Fill(ArrayView<float> y, int n, float value)
     {
-        float v = x[i], g = dy[i];
+        for (int i = Stride.Start; i < n; i += Stride.Step) y[i] = value;
+    }
+
+    [Kernel]
+    public static void Unary(ArrayView<float> x, ArrayView<float> y, int n, int op)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) y[i] = UnaryScalar(op, x[i]);
+    }
+
+    [Kernel]
+    public static void UnaryBackward(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, int n, int op)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) dx[i] = UnaryDerivative(op, x[i], dy[i]);
+    }
+
+    private static float UnaryDerivative(int op, float v, float g)
+    {
         float d;
         if (op == (int)UnaryOp.Relu) d = v > 0f ? g : 0f;
         else if (op == (int)UnaryOp.Gelu) d = g * KMath.GeluDerivative(v);
@@ -66,60 +76,85 @@ public static class Elementwise
             float s = KMath.SigmoidF(v);
             d = g * s * (1f - s);
         }
-        dx[i] = d;
+        return d;
     }
 
     [Kernel]
-    public static void Binary(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int op) =>
-        y[i] = BinaryScalar(op, a[i], b[i]);
+    public static void Binary(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int n, int op)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) y[i] = BinaryScalar(op, a[i], b[i]);
+    }
 
     /// <summary>y[r, j] = a[r, j] op b[r].</summary>
     [Kernel]
-    public static void BinaryRow(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int op, int cols) =>
-        y[i] = BinaryScalar(op, a[i], b[i / cols]);
-
-    [Kernel]
-    public static void Affine(Index1D i, ArrayView<float> x, ArrayView<float> y, float a, float b) => y[i] = x[i] * a + b;
-
-    [Kernel]
-    public static void Axpby(Index1D i, ArrayView<float> x, ArrayView<float> y, float a, float b) => y[i] = a * x[i] + b * y[i];
-
-    [Kernel]
-    public static void Clamp(Index1D i, ArrayView<float> x, ArrayView<float> y, float lo, float hi) =>
-        y[i] = BinaryScalar((int)BinaryOp.Min, BinaryScalar((int)BinaryOp.Max, x[i], lo), hi);
-
-    [Kernel]
-    public static void ClampBackward(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, float lo, float hi)
+    public static void BinaryRow(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int n, int op, int cols)
     {
-        float v = x[i];
-        dx[i] = v >= lo && v <= hi ? dy[i] : 0f;
+        for (int i = Stride.Start; i < n; i += Stride.Step) y[i] = BinaryScalar(op, a[i], b[i / cols]);
+    }
+
+    [Kernel]
+    public static void Affine(ArrayView<float> x, ArrayView<float> y, int n, float a, float b)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) y[i] = x[i] * a + b;
+    }
+
+    [Kernel]
+    public static void Axpby(ArrayView<float> x, ArrayView<float> y, int n, float a, float b)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) y[i] = a * x[i] + b * y[i];
+    }
+
+    [Kernel]
+    public static void Clamp(ArrayView<float> x, ArrayView<float> y, int n, float lo, float hi)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step)
+            y[i] = BinaryScalar((int)BinaryOp.Min, BinaryScalar((int)BinaryOp.Max, x[i], lo), hi);
+    }
+
+    [Kernel]
+    public static void ClampBackward(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, int n, float lo, float hi)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step)
+        {
+            float v = x[i];
+            dx[i] = v >= lo && v <= hi ? dy[i] : 0f;
+        }
     }
 
     /// <summary>y[o, c, i] = x·scale[c] + shift[c] over [outer, C, inner].</summary>
     [Kernel]
-    public static void ChannelAffine(Index1D i, ArrayView<float> x, ArrayView<float> scale, ArrayView<float> shift, ArrayView<float> y,
-        int channels, int inner)
+    public static void ChannelAffine(ArrayView<float> x, ArrayView<float> scale, ArrayView<float> shift, ArrayView<float> y,
+        int n, int channels, int inner)
     {
-        int c = i / inner % channels;
-        y[i] = x[i] * scale[c] + shift[c];
+        for (int i = Stride.Start; i < n; i += Stride.Step)
+        {
+            int c = i / inner % channels;
+            y[i] = x[i] * scale[c] + shift[c];
+        }
     }
 
     /// <summary>y[e, n, c, i] += bias[e, c] over [E, N, C, inner].</summary>
     [Kernel]
-    public static void AddBias(Index1D i, ArrayView<float> y, ArrayView<float> bias, int n, int channels, int inner)
+    public static void AddBias(ArrayView<float> y, ArrayView<float> bias, int count, int n, int channels, int inner)
     {
-        int plane = i / inner;
-        int c = plane % channels, member = plane / (n * channels);
-        y[i] += bias[member * channels + c];
+        for (int i = Stride.Start; i < count; i += Stride.Step)
+        {
+            int plane = i / inner;
+            int c = plane % channels, member = plane / (n * channels);
+            y[i] += bias[member * channels + c];
+        }
     }
 
     [Kernel]
-    public static void MaxMinBackward(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dy,
-        ArrayView<float> da, ArrayView<float> db, int max)
+    public static void MaxMinBackward(ArrayView<float> a, ArrayView<float> b, ArrayView<float> dy,
+        ArrayView<float> da, ArrayView<float> db, int n, int max)
     {
-        float va = a[i], vb = b[i], g = dy[i];
-        bool toA = max != 0 ? va >= vb : va <= vb;
-        da[i] = toA ? g : 0f;
-        db[i] = toA ? 0f : g;
+        for (int i = Stride.Start; i < n; i += Stride.Step)
+        {
+            float va = a[i], vb = b[i], g = dy[i];
+            bool toA = max != 0 ? va >= vb : va <= vb;
+            da[i] = toA ? g : 0f;
+            db[i] = toA ? 0f : g;
+        }
     }
 }

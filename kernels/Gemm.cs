@@ -11,7 +11,7 @@ public struct GemmShape
 }
 
 /// <summary>
-/// C_b = alpha·op(A_b)·op(B_b) + beta·C_b: grid (⌈N/64⌉, ⌈M/64⌉, batch), 256 threads per group, the tile loop of
+/// C_b = alpha·op(A_b)·op(B_b) + beta·C_b: grid (⌈N/64⌉, ⌈M/64⌉, batch), 64 threads per group, the tile loop of
 /// <see cref="TileCore"/>. Tiles are loaded so that consecutive threads read consecutive addresses of whichever
 /// layout the operand has (transposed or not). With beta = 0, C is never read (it may hold NaN).
 /// </summary>
@@ -59,37 +59,98 @@ public static class Gemm
         Bs[k * BN + n] = v;
     }
 
+    private static void Put(ArrayView<float> c, in GemmShape s, long cBase, int row, int col, float acc)
+    {
+        if (row >= s.M || col >= s.N) return;
+        long at = cBase + (long)row * s.Ldc + col;
+        float v = s.Alpha * acc;
+        if (s.Beta != 0f) v += s.Beta * c[at];
+        c[at] = v;
+    }
+
     [Kernel]
     public static void Tiled(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
     {
         var As = SharedMemory.Allocate<float>(BK * BM);
         var Bs = SharedMemory.Allocate<float>(BK * BN);
-        int t = Group.IdxX, tx = t & 15, ty = t >> 4;
+        int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, batch = Grid.IdxZ;
         long aBase = batch * s.StrideA, bBase = batch * s.StrideB, cBase = batch * s.StrideC;
-        var acc = new Tile4x4();
+        var acc = new Tile8x8();
         for (int k0 = 0; k0 < s.K; k0 += BK)
         {
-            LoadA(a, As, s, aBase, m0, k0, t);
-            LoadA(a, As, s, aBase, m0, k0, t + Threads);
-            LoadA(a, As, s, aBase, m0, k0, t + 2 * Threads);
-            LoadA(a, As, s, aBase, m0, k0, t + 3 * Threads);
-            LoadB(b, Bs, s, bBase, n0, k0, t);
-            LoadB(b, Bs, s, bBase, n0, k0, t + Threads);
-            LoadB(b, Bs, s, bBase, n0, k0, t + 2 * Threads);
-            LoadB(b, Bs, s, bBase, n0, k0, t + 3 * Threads);
+            for (int l = 0; l < BM * BK / Threads; l++)
+            {
+                LoadA(a, As, s, aBase, m0, k0, t + l * Threads);
+                LoadB(b, Bs, s, bBase, n0, k0, t + l * Threads);
+            }
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
             Group.Barrier();
         }
-        for (int idx = 0; idx < 16; idx++)
-        {
-            int row = m0 + ty + 16 * (idx >> 2), col = n0 + tx + 16 * (idx & 3);
-            if (row >= s.M || col >= s.N) continue;
-            long at = cBase + (long)row * s.Ldc + col;
-            float v = s.Alpha * Tile4x4.At(acc, idx);
-            if (s.Beta != 0f) v += s.Beta * c[at];
-            c[at] = v;
-        }
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 0, acc.C00);
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 8, acc.C01);
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 16, acc.C02);
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 24, acc.C03);
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 32, acc.C04);
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 40, acc.C05);
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 48, acc.C06);
+        Put(c, s, cBase, m0 + ty + 0, n0 + tx + 56, acc.C07);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 0, acc.C10);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 8, acc.C11);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 16, acc.C12);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 24, acc.C13);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 32, acc.C14);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 40, acc.C15);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 48, acc.C16);
+        Put(c, s, cBase, m0 + ty + 8, n0 + tx + 56, acc.C17);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 0, acc.C20);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 8, acc.C21);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 16, acc.C22);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 24, acc.C23);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 32, acc.C24);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 40, acc.C25);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 48, acc.C26);
+        Put(c, s, cBase, m0 + ty + 16, n0 + tx + 56, acc.C27);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 0, acc.C30);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 8, acc.C31);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 16, acc.C32);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 24, acc.C33);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 32, acc.C34);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 40, acc.C35);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 48, acc.C36);
+        Put(c, s, cBase, m0 + ty + 24, n0 + tx + 56, acc.C37);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 0, acc.C40);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 8, acc.C41);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 16, acc.C42);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 24, acc.C43);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 32, acc.C44);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 40, acc.C45);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 48, acc.C46);
+        Put(c, s, cBase, m0 + ty + 32, n0 + tx + 56, acc.C47);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 0, acc.C50);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 8, acc.C51);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 16, acc.C52);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 24, acc.C53);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 32, acc.C54);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 40, acc.C55);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 48, acc.C56);
+        Put(c, s, cBase, m0 + ty + 40, n0 + tx + 56, acc.C57);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 0, acc.C60);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 8, acc.C61);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 16, acc.C62);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 24, acc.C63);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 32, acc.C64);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 40, acc.C65);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 48, acc.C66);
+        Put(c, s, cBase, m0 + ty + 48, n0 + tx + 56, acc.C67);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 0, acc.C70);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 8, acc.C71);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 16, acc.C72);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 24, acc.C73);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 32, acc.C74);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 40, acc.C75);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 48, acc.C76);
+        Put(c, s, cBase, m0 + ty + 56, n0 + tx + 56, acc.C77);
     }
 }

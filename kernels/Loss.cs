@@ -2,7 +2,7 @@ using ILGPU;
 
 namespace FastRobust.Kernels;
 
-/// <summary>Softmax and softmax cross-entropy, one thread per row (class counts are small), in CpuBackend.Loss's arithmetic.</summary>
+/// <summary>Softmax and softmax cross-entropy, one thread per row (class counts are small) in grid-stride loops, in CpuBackend.Loss's arithmetic.</summary>
 public static class Loss
 {
     /// <summary>
@@ -10,10 +10,16 @@ public static class Loss
     /// which the caller's loss (a mean or sum) carries to wherever it is read.
     /// </summary>
     [Kernel]
-    public static void SoftmaxCrossEntropyForward(Index1D row, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> losses,
-        ArrayView<float> probs, int classes, int n, float smoothing)
+    public static void SoftmaxCrossEntropyForward(ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> losses,
+        ArrayView<float> probs, int rows, int classes, int n, float smoothing)
     {
-        long start = (long)(int)row * classes;
+        for (int row = Stride.Start; row < rows; row += Stride.Step) CrossEntropyRow(logits, labels, losses, probs, row, classes, n, smoothing);
+    }
+
+    private static void CrossEntropyRow(ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> losses,
+        ArrayView<float> probs, int row, int classes, int n, float smoothing)
+    {
+        long start = (long)row * classes;
         float max = float.NegativeInfinity;
         for (int k = 0; k < classes; k++)
         {
@@ -44,18 +50,25 @@ public static class Loss
 
     /// <summary>dlogits[r, k] = dloss[r]·(p[r, k] − target[r, k]); one thread per element.</summary>
     [Kernel]
-    public static void SoftmaxCrossEntropyBackward(Index1D i, ArrayView<float> probs, ArrayView<int> labels, ArrayView<float> dlosses,
-        ArrayView<float> dlogits, int classes, int n, float on, float off)
+    public static void SoftmaxCrossEntropyBackward(ArrayView<float> probs, ArrayView<int> labels, ArrayView<float> dlosses,
+        ArrayView<float> dlogits, int count, int classes, int n, float on, float off)
     {
-        int row = i / classes, k = i - row * classes;
-        int y = labels[row % n];
-        dlogits[i] = dlosses[row] * (probs[i] - (k == y ? on : off));
+        for (int i = Stride.Start; i < count; i += Stride.Step)
+        {
+            int row = i / classes, k = i - row * classes;
+            int y = labels[row % n];
+            dlogits[i] = dlosses[row] * (probs[i] - (k == y ? on : off));
+        }
     }
 
     [Kernel]
-    public static void Softmax(Index1D row, ArrayView<float> x, ArrayView<float> y, int classes)
+    public static void Softmax(ArrayView<float> x, ArrayView<float> y, int rows, int classes)
     {
-        long start = (long)(int)row * classes;
+        for (int row = Stride.Start; row < rows; row += Stride.Step) SoftmaxRow(x, y, (long)row * classes, classes);
+    }
+
+    private static void SoftmaxRow(ArrayView<float> x, ArrayView<float> y, long start, int classes)
+    {
         float max = float.NegativeInfinity;
         for (int k = 0; k < classes; k++)
         {

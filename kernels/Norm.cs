@@ -15,7 +15,6 @@ public struct NormShape
 /// </summary>
 public static class Norm
 {
-    private const int Threads = Reduce.Threads;
 
     private static long Offset(in NormShape s, int member, int c, int j)
     {
@@ -28,15 +27,15 @@ public static class Norm
         ArrayView<float> saveMean, ArrayView<float> saveInvStd, ArrayView<float> runMean, ArrayView<float> runVar,
         NormShape s, float momentum, float eps)
     {
-        var scratch = SharedMemory.Allocate<double>(Threads);
+        var scratch = SharedMemory.Allocate<double>(Reduce.MaxThreads);
         int ec = Grid.IdxX, t = Group.IdxX;
         int member = ec / s.C, c = ec - member * s.C;
         int count = s.N * s.HW;
         double sum = 0;
-        for (int j = t; j < count; j += Threads) sum += x[Offset(s, member, c, j)];
+        for (int j = t; j < count; j += Group.DimX) sum += x[Offset(s, member, c, j)];
         double mean = Reduce.GroupSum(scratch, sum) / count;
         double sq = 0;
-        for (int j = t; j < count; j += Threads)
+        for (int j = t; j < count; j += Group.DimX)
         {
             double d = x[Offset(s, member, c, j)] - mean;
             sq += d * d;
@@ -52,7 +51,7 @@ public static class Norm
             runVar[ec] = (float)((1 - momentum) * runVar[ec] + momentum * unbiased);
         }
         float scale = gamma[ec] * invStd, shift = beta[ec] - (float)mean * scale;
-        for (int j = t; j < count; j += Threads)
+        for (int j = t; j < count; j += Group.DimX)
         {
             long off = Offset(s, member, c, j);
             y[off] = x[off] * scale + shift;
@@ -60,14 +59,17 @@ public static class Norm
     }
 
     [Kernel]
-    public static void EvalForward(Index1D i, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta,
-        ArrayView<float> runMean, ArrayView<float> runVar, ArrayView<float> y, NormShape s, float eps)
+    public static void EvalForward(ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta,
+        ArrayView<float> runMean, ArrayView<float> runVar, ArrayView<float> y, int count, NormShape s, float eps)
     {
-        int plane = i / s.HW;
-        int c = plane % s.C, member = plane / (s.N * s.C);
-        int ec = member * s.C + c;
-        float scale = gamma[ec] / MathF.Sqrt(runVar[ec] + eps), shift = beta[ec] - runMean[ec] * scale;
-        y[i] = x[i] * scale + shift;
+        for (int i = Stride.Start; i < count; i += Stride.Step)
+        {
+            int plane = i / s.HW;
+            int c = plane % s.C, member = plane / (s.N * s.C);
+            int ec = member * s.C + c;
+            float scale = gamma[ec] / MathF.Sqrt(runVar[ec] + eps), shift = beta[ec] - runMean[ec] * scale;
+            y[i] = x[i] * scale + shift;
+        }
     }
 
     /// <summary>Backward of the training forward; the flags say which of dx, dgamma, dbeta to write (absent ones are dummies).</summary>
@@ -76,13 +78,13 @@ public static class Norm
         ArrayView<float> saveInvStd, ArrayView<float> dx, ArrayView<float> dgamma, ArrayView<float> dbeta, NormShape s,
         int wantDx, int wantDgamma, int wantDbeta)
     {
-        var scratch = SharedMemory.Allocate<double>(Threads);
+        var scratch = SharedMemory.Allocate<double>(Reduce.MaxThreads);
         int ec = Grid.IdxX, t = Group.IdxX;
         int member = ec / s.C, c = ec - member * s.C;
         int count = s.N * s.HW;
         float mean = saveMean[ec], invStd = saveInvStd[ec];
         double sumDy = 0, sumDyXhat = 0;
-        for (int j = t; j < count; j += Threads)
+        for (int j = t; j < count; j += Group.DimX)
         {
             long off = Offset(s, member, c, j);
             float d = dy[off];
@@ -99,7 +101,7 @@ public static class Norm
         if (wantDx == 0) return;
         float k = gamma[ec] * invStd;
         float meanDy = (float)(sumDy / count), meanDyXhat = (float)(sumDyXhat / count);
-        for (int j = t; j < count; j += Threads)
+        for (int j = t; j < count; j += Group.DimX)
         {
             long off = Offset(s, member, c, j);
             float xhat = (x[off] - mean) * invStd;
@@ -113,13 +115,13 @@ public static class Norm
         ArrayView<float> runVar, ArrayView<float> dx, ArrayView<float> dgamma, ArrayView<float> dbeta, NormShape s, float eps,
         int wantDx, int wantDgamma, int wantDbeta)
     {
-        var scratch = SharedMemory.Allocate<double>(Threads);
+        var scratch = SharedMemory.Allocate<double>(Reduce.MaxThreads);
         int ec = Grid.IdxX, t = Group.IdxX;
         int member = ec / s.C, c = ec - member * s.C;
         int count = s.N * s.HW;
         float invStd = 1f / MathF.Sqrt(runVar[ec] + eps), mean = runMean[ec], k = gamma[ec] * invStd;
         double sumDy = 0, sumDyXhat = 0;
-        for (int j = t; j < count; j += Threads)
+        for (int j = t; j < count; j += Group.DimX)
         {
             long off = Offset(s, member, c, j);
             float d = dy[off];

@@ -2,11 +2,17 @@ using ILGPU;
 
 namespace FastRobust.Kernels;
 
-/// <summary>The optimizer updates of CpuBackend.Optim (torch.optim's formulas), one thread per parameter element.</summary>
+/// <summary>The optimizer updates of CpuBackend.Optim (torch.optim's formulas), grid-stride over the parameter elements.</summary>
 public static class Optim
 {
     [Kernel]
-    public static void Sgd(Index1D i, ArrayView<float> p, ArrayView<float> g, ArrayView<float> buf, float lr, float momentum,
+    public static void Sgd(ArrayView<float> p, ArrayView<float> g, ArrayView<float> buf, int n, float lr, float momentum,
+        float dampening, float weightDecay, int nesterov, int firstStep)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) SgdOne(p, g, buf, i, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+    }
+
+    private static void SgdOne(ArrayView<float> p, ArrayView<float> g, ArrayView<float> buf, int i, float lr, float momentum,
         float dampening, float weightDecay, int nesterov, int firstStep)
     {
         float d = g[i] + weightDecay * p[i];
@@ -21,7 +27,13 @@ public static class Optim
 
     /// <summary>stepSize = lr / (1 − β1^t) and bc2Sqrt = √(1 − β2^t) come from the host, as on the CPU.</summary>
     [Kernel]
-    public static void Adam(Index1D i, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, float lr,
+    public static void Adam(ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, int n, float lr,
+        float beta1, float beta2, float eps, float weightDecay, int decoupled, float stepSize, float bc2Sqrt)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) AdamOne(p, g, m, v, i, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt);
+    }
+
+    private static void AdamOne(ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, int i, float lr,
         float beta1, float beta2, float eps, float weightDecay, int decoupled, float stepSize, float bc2Sqrt)
     {
         float grad = g[i];
@@ -36,7 +48,13 @@ public static class Optim
     }
 
     [Kernel]
-    public static void Rmsprop(Index1D i, ArrayView<float> p, ArrayView<float> g, ArrayView<float> sq, ArrayView<float> buf, float lr,
+    public static void Rmsprop(ArrayView<float> p, ArrayView<float> g, ArrayView<float> sq, ArrayView<float> buf, int n, float lr,
+        float alpha, float eps, float weightDecay, float momentum)
+    {
+        for (int i = Stride.Start; i < n; i += Stride.Step) RmspropOne(p, g, sq, buf, i, lr, alpha, eps, weightDecay, momentum);
+    }
+
+    private static void RmspropOne(ArrayView<float> p, ArrayView<float> g, ArrayView<float> sq, ArrayView<float> buf, int i, float lr,
         float alpha, float eps, float weightDecay, float momentum)
     {
         float pi = p[i];

@@ -9,14 +9,19 @@ public struct PoolShape
 }
 
 /// <summary>
-/// Max and average pooling over [B·C] planes. Forward: one thread per output. Backward: one thread per input
-/// element gathering from the windows that cover it, in ascending output order: no atomics, no zero fill, and the
+/// Max and average pooling over [B·C] planes. Forward: a grid-stride loop over outputs. Backward: over input
+/// elements, gathering from the windows that cover it, in ascending output order: no atomics, no zero fill, and the
 /// same summation order as the CPU backend's scatter, so overlapping windows give bit-identical gradients.
 /// </summary>
 public static class Pool
 {
     [Kernel]
-    public static void MaxForward(Index1D i, ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, PoolShape s)
+    public static void MaxForward(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, int count, PoolShape s)
+    {
+        for (int i = Stride.Start; i < count; i += Stride.Step) MaxWindow(x, y, argmax, i, s);
+    }
+
+    private static void MaxWindow(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, int i, in PoolShape s)
     {
         int outPlane = s.OH * s.OW;
         int pl = i / outPlane, o = i - pl * outPlane;
@@ -61,7 +66,12 @@ public static class Pool
     }
 
     [Kernel]
-    public static void MaxBackward(Index1D i, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, PoolShape s)
+    public static void MaxBackward(ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, int count, PoolShape s)
+    {
+        for (int i = Stride.Start; i < count; i += Stride.Step) MaxGather(dy, argmax, dx, i, s);
+    }
+
+    private static void MaxGather(ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, int i, in PoolShape s)
     {
         int inPlane = s.H * s.W;
         int pl = i / inPlane, at = i - pl * inPlane;
@@ -81,7 +91,12 @@ public static class Pool
 
     /// <summary>Average with padding counted as zeros in the divisor (PyTorch's default); inv = 1/(KH·KW) from the host.</summary>
     [Kernel]
-    public static void AvgForward(Index1D i, ArrayView<float> x, ArrayView<float> y, PoolShape s, float inv)
+    public static void AvgForward(ArrayView<float> x, ArrayView<float> y, int count, PoolShape s, float inv)
+    {
+        for (int i = Stride.Start; i < count; i += Stride.Step) AvgWindow(x, y, i, s, inv);
+    }
+
+    private static void AvgWindow(ArrayView<float> x, ArrayView<float> y, int i, in PoolShape s, float inv)
     {
         int outPlane = s.OH * s.OW;
         int pl = i / outPlane, o = i - pl * outPlane;
@@ -102,7 +117,12 @@ public static class Pool
     }
 
     [Kernel]
-    public static void AvgBackward(Index1D i, ArrayView<float> dy, ArrayView<float> dx, PoolShape s, float inv)
+    public static void AvgBackward(ArrayView<float> dy, ArrayView<float> dx, int count, PoolShape s, float inv)
+    {
+        for (int i = Stride.Start; i < count; i += Stride.Step) AvgGather(dy, dx, i, s, inv);
+    }
+
+    private static void AvgGather(ArrayView<float> dy, ArrayView<float> dx, int i, in PoolShape s, float inv)
     {
         int inPlane = s.H * s.W;
         int pl = i / inPlane, at = i - pl * inPlane;

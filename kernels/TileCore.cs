@@ -2,69 +2,110 @@ using ILGPU;
 
 namespace FastRobust.Kernels;
 
-/// <summary>The 4×4 block of C that one thread accumulates, as sixteen named registers (ILGPU keeps a by-value struct in registers).</summary>
-public struct Tile4x4
+/// <summary>The 8×8 block of C that one thread accumulates, as 64 named registers (ILGPU keeps a by-value struct in registers).</summary>
+public struct Tile8x8
 {
-    public float C00, C01, C02, C03, C10, C11, C12, C13, C20, C21, C22, C23, C30, C31, C32, C33;
-
-    /// <summary>Element idx = 4i + j (a branch chain: used only in epilogues, 16 times per thread).</summary>
-    public static float At(Tile4x4 t, int idx)
-    {
-        float v = 0f;
-        if (idx == 0) v = t.C00;
-        else if (idx == 1) v = t.C01;
-        else if (idx == 2) v = t.C02;
-        else if (idx == 3) v = t.C03;
-        else if (idx == 4) v = t.C10;
-        else if (idx == 5) v = t.C11;
-        else if (idx == 6) v = t.C12;
-        else if (idx == 7) v = t.C13;
-        else if (idx == 8) v = t.C20;
-        else if (idx == 9) v = t.C21;
-        else if (idx == 10) v = t.C22;
-        else if (idx == 11) v = t.C23;
-        else if (idx == 12) v = t.C30;
-        else if (idx == 13) v = t.C31;
-        else if (idx == 14) v = t.C32;
-        else if (idx == 15) v = t.C33;
-        return v;
-    }
+    public float C00, C01, C02, C03, C04, C05, C06, C07, C10, C11, C12, C13, C14, C15, C16, C17, C20, C21, C22, C23, C24, C25, C26, C27, C30, C31, C32, C33, C34, C35, C36, C37, C40, C41, C42, C43, C44, C45, C46, C47, C50, C51, C52, C53, C54, C55, C56, C57, C60, C61, C62, C63, C64, C65, C66, C67, C70, C71, C72, C73, C74, C75, C76, C77;
 }
 
 /// <summary>
-/// The shared core of the GEMM and implicit-GEMM convolution kernels: a 64×64 block of C per group of 256 threads,
+/// The shared core of the GEMM and implicit-GEMM convolution kernels: a 64×64 block of C per group of 64 threads,
 /// K staged through shared memory in slices of 16 (As[k][m] and Bs[k][n], k-major so the inner loop reads rows),
-/// each thread owning rows ty + 16i and columns tx + 16j (i, j &lt; 4) so that neighbouring threads read
-/// neighbouring shared words and write neighbouring columns of C.
+/// each thread owning rows ty + 8i and columns tx + 8j (i, j &lt; 8) so that neighbouring threads read
+/// neighbouring shared words and write neighbouring columns of C. An 8×8 register tile does 64 FMAs per 16
+/// shared loads, and 64-thread groups keep the CPU accelerator (one OS thread per GPU thread) quick.
+/// The micro-kernel and the epilogues are unrolled by hand (ILGPU does not unroll loops).
 /// </summary>
 public static class TileCore
 {
-    public const int BM = 64, BN = 64, BK = 16, Threads = 256;
+    public const int BM = 64, BN = 64, BK = 16, Threads = 64;
 
-    /// <summary>acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice (the micro-kernel, unrolled by hand over the 4×4 tile).</summary>
-    public static Tile4x4 MultiplySlice(Tile4x4 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
+    /// <summary>acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice.</summary>
+    public static Tile8x8 MultiplySlice(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
     {
         for (int kk = 0; kk < BK; kk++)
         {
             int ar = kk * BM + ty, br = kk * BN + tx;
-            float a0 = As[ar], a1 = As[ar + 16], a2 = As[ar + 32], a3 = As[ar + 48];
-            float b0 = Bs[br], b1 = Bs[br + 16], b2 = Bs[br + 32], b3 = Bs[br + 48];
+            float a0 = As[ar + 0];
+            float a1 = As[ar + 8];
+            float a2 = As[ar + 16];
+            float a3 = As[ar + 24];
+            float a4 = As[ar + 32];
+            float a5 = As[ar + 40];
+            float a6 = As[ar + 48];
+            float a7 = As[ar + 56];
+            float b0 = Bs[br + 0];
+            float b1 = Bs[br + 8];
+            float b2 = Bs[br + 16];
+            float b3 = Bs[br + 24];
+            float b4 = Bs[br + 32];
+            float b5 = Bs[br + 40];
+            float b6 = Bs[br + 48];
+            float b7 = Bs[br + 56];
             acc.C00 += a0 * b0;
             acc.C01 += a0 * b1;
             acc.C02 += a0 * b2;
             acc.C03 += a0 * b3;
+            acc.C04 += a0 * b4;
+            acc.C05 += a0 * b5;
+            acc.C06 += a0 * b6;
+            acc.C07 += a0 * b7;
             acc.C10 += a1 * b0;
             acc.C11 += a1 * b1;
             acc.C12 += a1 * b2;
             acc.C13 += a1 * b3;
+            acc.C14 += a1 * b4;
+            acc.C15 += a1 * b5;
+            acc.C16 += a1 * b6;
+            acc.C17 += a1 * b7;
             acc.C20 += a2 * b0;
             acc.C21 += a2 * b1;
             acc.C22 += a2 * b2;
             acc.C23 += a2 * b3;
+            acc.C24 += a2 * b4;
+            acc.C25 += a2 * b5;
+            acc.C26 += a2 * b6;
+            acc.C27 += a2 * b7;
             acc.C30 += a3 * b0;
             acc.C31 += a3 * b1;
             acc.C32 += a3 * b2;
             acc.C33 += a3 * b3;
+            acc.C34 += a3 * b4;
+            acc.C35 += a3 * b5;
+            acc.C36 += a3 * b6;
+            acc.C37 += a3 * b7;
+            acc.C40 += a4 * b0;
+            acc.C41 += a4 * b1;
+            acc.C42 += a4 * b2;
+            acc.C43 += a4 * b3;
+            acc.C44 += a4 * b4;
+            acc.C45 += a4 * b5;
+            acc.C46 += a4 * b6;
+            acc.C47 += a4 * b7;
+            acc.C50 += a5 * b0;
+            acc.C51 += a5 * b1;
+            acc.C52 += a5 * b2;
+            acc.C53 += a5 * b3;
+            acc.C54 += a5 * b4;
+            acc.C55 += a5 * b5;
+            acc.C56 += a5 * b6;
+            acc.C57 += a5 * b7;
+            acc.C60 += a6 * b0;
+            acc.C61 += a6 * b1;
+            acc.C62 += a6 * b2;
+            acc.C63 += a6 * b3;
+            acc.C64 += a6 * b4;
+            acc.C65 += a6 * b5;
+            acc.C66 += a6 * b6;
+            acc.C67 += a6 * b7;
+            acc.C70 += a7 * b0;
+            acc.C71 += a7 * b1;
+            acc.C72 += a7 * b2;
+            acc.C73 += a7 * b3;
+            acc.C74 += a7 * b4;
+            acc.C75 += a7 * b5;
+            acc.C76 += a7 * b6;
+            acc.C77 += a7 * b7;
         }
         return acc;
     }

@@ -12,14 +12,14 @@ public sealed partial class IlgpuBackend
     {
         N(g.Count);
         if (g.E * g.C > 0)
-            K.BnTrain(Groups((long)g.E * g.C), V(x), V(gamma), V(beta), V(y), V(saveMean), V(saveInvStd), V(runMean), V(runVar),
+            K.BnTrain(Blocks((long)g.E * g.C), V(x), V(gamma), V(beta), V(y), V(saveMean), V(saveInvStd), V(runMean), V(runVar),
                 Shape(g), momentum, eps);
     }
 
     public override void BatchNormEvalForward(in BatchNormGeometry g, FloatBuffer x, FloatBuffer gamma, FloatBuffer beta,
         FloatBuffer runMean, FloatBuffer runVar, float eps, FloatBuffer y)
     {
-        if (g.Count > 0) K.BnEval(N(g.Count), V(x), V(gamma), V(beta), V(runMean), V(runVar), V(y), Shape(g), eps);
+        if (g.Count > 0) K.BnEval(Elements(g.Count), V(x), V(gamma), V(beta), V(runMean), V(runVar), V(y), N(g.Count), Shape(g), eps);
     }
 
     public override void BatchNormBackward(in BatchNormGeometry g, FloatBuffer x, FloatBuffer dy, FloatBuffer gamma,
@@ -27,7 +27,7 @@ public sealed partial class IlgpuBackend
     {
         N(g.Count);
         if (g.E * g.C > 0)
-            K.BnBackward(Groups((long)g.E * g.C), V(x), V(dy), V(gamma), V(saveMean), V(saveInvStd), VOrDummy(dx), VOrDummy(dgamma),
+            K.BnBackward(Blocks((long)g.E * g.C), V(x), V(dy), V(gamma), V(saveMean), V(saveInvStd), VOrDummy(dx), VOrDummy(dgamma),
                 VOrDummy(dbeta), Shape(g), dx is null ? 0 : 1, dgamma is null ? 0 : 1, dbeta is null ? 0 : 1);
     }
 
@@ -36,7 +36,7 @@ public sealed partial class IlgpuBackend
     {
         N(g.Count);
         if (g.E * g.C > 0)
-            K.BnEvalBackward(Groups((long)g.E * g.C), V(x), V(dy), V(gamma), V(runMean), V(runVar), VOrDummy(dx), VOrDummy(dgamma),
+            K.BnEvalBackward(Blocks((long)g.E * g.C), V(x), V(dy), V(gamma), V(runMean), V(runVar), VOrDummy(dx), VOrDummy(dgamma),
                 VOrDummy(dbeta), Shape(g), eps, dx is null ? 0 : 1, dgamma is null ? 0 : 1, dbeta is null ? 0 : 1);
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
         long cols = (long)g.N * g.OH * g.OW;
         if (cols <= 0 || g.O <= 0 || g.E <= 0) return;
         N(g.E * g.N * g.OutputImage);
-        K.ConvForward(Groups(Tiles(cols, TileCore.BN), Tiles(g.O, TileCore.BM), g.E), V(x), V(w), VOrDummy(bias), V(y), Shape(g),
+        K.ConvForward(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.O, TileCore.BM), g.E), V(x), V(w), VOrDummy(bias), V(y), Shape(g),
             bias is null ? 0 : 1);
     }
 
@@ -26,7 +26,7 @@ public sealed partial class IlgpuBackend
         long cols = (long)g.N * g.H * g.W;
         if (cols <= 0 || g.C <= 0 || g.E <= 0) return;
         N(g.E * g.N * g.InputImage);
-        K.ConvBackwardData(Groups(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.BroadcastInput ? 1 : g.E), V(dy), V(w), V(dx), Shape(g));
+        K.ConvBackwardData(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.BroadcastInput ? 1 : g.E), V(dy), V(w), V(dx), Shape(g));
     }
 
     /// <summary>Smallest slice of the weight gradient's reduction worth a group of its own.</summary>
@@ -36,7 +36,7 @@ public sealed partial class IlgpuBackend
     {
         if (g.E <= 0 || g.O <= 0) return;
         var s = Shape(g);
-        if (dbias != null) K.ConvBiasGrad(Groups((long)g.E * g.O), V(dy), V(dbias), s);
+        if (dbias != null) K.ConvBiasGrad(Blocks((long)g.E * g.O), V(dy), V(dbias), s);
         int kTotal = g.K;
         long j = (long)g.N * g.OH * g.OW;
         N(j);
@@ -49,7 +49,7 @@ public sealed partial class IlgpuBackend
         int splits = (int)Math.Max(1, (j + len - 1) / len);
         s.Splits = splits;
         s.SplitLen = (int)len;
-        var grid = Groups(Tiles(kTotal, TileCore.BN), Tiles(g.O, TileCore.BM), (long)g.E * splits);
+        var grid = TileGrid(Tiles(kTotal, TileCore.BN), Tiles(g.O, TileCore.BM), (long)g.E * splits);
         if (splits == 1)
         {
             K.ConvBackwardWeight(grid, V(x), V(dy), V(dw), s);
@@ -59,7 +59,7 @@ public sealed partial class IlgpuBackend
         // scratch straight from the pool; returning it before the kernels ran is safe on the in-order stream
         var partial = new GpuBlock(_pool, size * splits);
         K.ConvBackwardWeight(grid, V(x), V(dy), partial.View, s);
-        K.SumSplits(N(size), partial.View, V(dw), splits, N(size));
+        K.SumSplits(Elements(size), partial.View, V(dw), N(size), splits);
         partial.Return();
     }
 }

@@ -22,7 +22,7 @@ public sealed partial class IlgpuBackend
         var va = V(a);
         var vb = V(b);
         var vc = V(c);
-        K.Gemm(Groups(Tiles(n, TileCore.BN), Tiles(m, TileCore.BM), batch),
+        K.Gemm(TileGrid(Tiles(n, TileCore.BN), Tiles(m, TileCore.BM), batch),
             va.SubView(offA, va.Length - offA), vb.SubView(offB, vb.Length - offB), vc.SubView(offC, vc.Length - offC), s);
     }
 }

@@ -8,7 +8,7 @@ public sealed partial class IlgpuBackend
         float dampening, float weightDecay, bool nesterov, bool firstStep)
     {
         if (n > 0)
-            K.Sgd(N(n), V(p), V(g), VOrDummy(momentumBuf), lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, firstStep ? 1 : 0);
+            K.Sgd(Elements(n), V(p), V(g), VOrDummy(momentumBuf), N(n), lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, firstStep ? 1 : 0);
     }
 
     public override void AdamStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, long n, float lr, float beta1,
@@ -18,12 +18,12 @@ public sealed partial class IlgpuBackend
         float bc1 = 1f - MathF.Pow(beta1, step), bc2 = 1f - MathF.Pow(beta2, step);
         float stepSize = lr / bc1, bc2Sqrt = MathF.Sqrt(bc2);
         if (n > 0)
-            K.Adam(N(n), V(p), V(g), V(m), V(v), lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0, stepSize, bc2Sqrt);
+            K.Adam(Elements(n), V(p), V(g), V(m), V(v), N(n), lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0, stepSize, bc2Sqrt);
     }
 
     public override void RmspropStep(FloatBuffer p, FloatBuffer g, FloatBuffer sq, FloatBuffer? momentumBuf, long n, float lr,
         float alpha, float eps, float weightDecay, float momentum)
     {
-        if (n > 0) K.Rmsprop(N(n), V(p), V(g), V(sq), VOrDummy(momentumBuf), lr, alpha, eps, weightDecay, momentum);
+        if (n > 0) K.Rmsprop(Elements(n), V(p), V(g), V(sq), VOrDummy(momentumBuf), N(n), lr, alpha, eps, weightDecay, momentum);
     }
 }

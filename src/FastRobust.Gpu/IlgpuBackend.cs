@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using FastRobust.Kernels;
 using FastRobust.Tensors;
 using ILGPU;
 using ILGPU.Runtime;
@@ -23,6 +24,10 @@ public sealed partial class IlgpuBackend : Backend
         Accelerator = accelerator;
         _pool = new GpuMemoryPool(accelerator);
         K = new KernelSet(accelerator);
+        int threads = Math.Min(Kernels.Reduce.MaxThreads, accelerator.MaxNumThreadsPerGroup);
+        while ((threads & (threads - 1)) != 0) threads &= threads - 1; // block reductions need a power of two
+        _threads = threads;
+        _maxGroups = Math.Max(1, accelerator.NumMultiprocessors * Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / threads));
         // stands in for optional buffers (absent bias, momentum, dgamma...) so kernels always get a valid view
         _dummy = new GpuFloatBuffer(_pool, 1);
     }
@@ -39,8 +44,11 @@ public sealed partial class IlgpuBackend : Backend
     /// <summary>Frees the pool's cached blocks.</summary>
     public void TrimPool() => _pool.Trim();
 
-    /// <summary>Threads per group of the explicitly grouped kernels (tiles and block reductions are built for it).</summary>
-    internal const int GroupThreads = 256;
+    /// <summary>Threads per group of element-parallel kernels and block reductions: 256 on a GPU, fewer on the CPU accelerator.</summary>
+    private readonly int _threads;
+
+    /// <summary>Groups that fill the device once (a grid-stride launch never needs more).</summary>
+    private readonly int _maxGroups;
 
     internal static AV V(FloatBuffer b) => ((GpuFloatBuffer)b).View;
 
@@ -54,8 +62,16 @@ public sealed partial class IlgpuBackend : Backend
     internal static int N(long n) =>
         n is >= 0 and <= int.MaxValue ? (int)n : throw new ArgumentOutOfRangeException(nameof(n), $"{n} elements exceed the GPU backend's 32-bit indexing");
 
-    internal static KernelConfig Groups(long x, long y = 1, long z = 1) =>
-        new(new Index3D(N(x), N(y), N(z)), new Index3D(GroupThreads, 1, 1));
+    /// <summary>A grid-stride launch over n items: enough groups to cover them, at most one device-full.</summary>
+    internal KernelConfig Elements(long n) =>
+        new(new Index3D((int)Math.Clamp((n + _threads - 1) / _threads, 1, _maxGroups), 1, 1), new Index3D(_threads, 1, 1));
+
+    /// <summary>One group per reduced item (row, channel...): a block reduction each.</summary>
+    internal KernelConfig Blocks(long groups) => new(new Index3D(N(groups), 1, 1), new Index3D(_threads, 1, 1));
+
+    /// <summary>A grid of 64×64 output tiles for the GEMM and convolution kernels.</summary>
+    internal static KernelConfig TileGrid(long x, long y, long z) =>
+        new(new Index3D(N(x), N(y), N(z)), new Index3D(TileCore.Threads, 1, 1));
 
     internal static int Tiles(long n, int tile) => N((n + tile - 1) / tile);
 
@@ -98,7 +114,7 @@ public sealed partial class IlgpuBackend : Backend
     public override void Fill(FloatBuffer dst, long offset, long n, float value)
     {
         if (n <= 0) return;
-        K.Fill(N(n), V(dst, offset, n), value);
+        K.Fill(Elements(n), V(dst, offset, n), N(n), value);
     }
 
     public override void Synchronize() => Stream.Synchronize();

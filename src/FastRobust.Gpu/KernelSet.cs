@@ -9,152 +9,131 @@ namespace FastRobust.Gpu;
 /// <summary>
 /// The launch delegates of every kernel in kernels/ for one accelerator. Each is compiled on first use and kept
 /// for the life of the process (ILGPU compiles a kernel in milliseconds to seconds; a launch is microseconds),
-/// all on the accelerator's default stream. A race on first use at worst compiles a kernel twice.
+/// all launched on the accelerator's default stream with an explicit KernelConfig (element-parallel kernels loop
+/// grid-stride, so the backend sizes their grids to the device). A race on first use at worst compiles twice.
 /// </summary>
 internal sealed class KernelSet(Accelerator a)
 {
-    // ---- elementwise ----
-    private Action<Index1D, AV, float>? _fill;
-    public Action<Index1D, AV, float> Fill => _fill ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, float>(Elementwise.Fill);
+    private Action<KernelConfig, AV, int, float>? _fill;
+    public Action<KernelConfig, AV, int, float> Fill => _fill ??= a.LoadStreamKernel<AV, int, float>(Elementwise.Fill);
 
-    private Action<Index1D, AV, AV, int>? _unary;
-    public Action<Index1D, AV, AV, int> Unary => _unary ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, int>(Elementwise.Unary);
+    private Action<KernelConfig, AV, AV, int, int>? _unary;
+    public Action<KernelConfig, AV, AV, int, int> Unary => _unary ??= a.LoadStreamKernel<AV, AV, int, int>(Elementwise.Unary);
 
-    private Action<Index1D, AV, AV, AV, int>? _unaryBackward;
-    public Action<Index1D, AV, AV, AV, int> UnaryBackward =>
-        _unaryBackward ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, int>(Elementwise.UnaryBackward);
+    private Action<KernelConfig, AV, AV, AV, int, int>? _unaryBackward;
+    public Action<KernelConfig, AV, AV, AV, int, int> UnaryBackward => _unaryBackward ??= a.LoadStreamKernel<AV, AV, AV, int, int>(Elementwise.UnaryBackward);
 
-    private Action<Index1D, AV, AV, AV, int>? _binary;
-    public Action<Index1D, AV, AV, AV, int> Binary => _binary ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, int>(Elementwise.Binary);
+    private Action<KernelConfig, AV, AV, AV, int, int>? _binary;
+    public Action<KernelConfig, AV, AV, AV, int, int> Binary => _binary ??= a.LoadStreamKernel<AV, AV, AV, int, int>(Elementwise.Binary);
 
-    private Action<Index1D, AV, AV, AV, int, int>? _binaryRow;
-    public Action<Index1D, AV, AV, AV, int, int> BinaryRow =>
-        _binaryRow ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, int, int>(Elementwise.BinaryRow);
+    private Action<KernelConfig, AV, AV, AV, int, int, int>? _binaryRow;
+    public Action<KernelConfig, AV, AV, AV, int, int, int> BinaryRow => _binaryRow ??= a.LoadStreamKernel<AV, AV, AV, int, int, int>(Elementwise.BinaryRow);
 
-    private Action<Index1D, AV, AV, float, float>? _affine, _axpby, _clamp;
-    public Action<Index1D, AV, AV, float, float> Affine => _affine ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, float, float>(Elementwise.Affine);
-    public Action<Index1D, AV, AV, float, float> Axpby => _axpby ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, float, float>(Elementwise.Axpby);
-    public Action<Index1D, AV, AV, float, float> Clamp => _clamp ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, float, float>(Elementwise.Clamp);
+    private Action<KernelConfig, AV, AV, int, float, float>? _affine;
+    public Action<KernelConfig, AV, AV, int, float, float> Affine => _affine ??= a.LoadStreamKernel<AV, AV, int, float, float>(Elementwise.Affine);
 
-    private Action<Index1D, AV, AV, AV, float, float>? _clampBackward;
-    public Action<Index1D, AV, AV, AV, float, float> ClampBackward =>
-        _clampBackward ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, float, float>(Elementwise.ClampBackward);
+    private Action<KernelConfig, AV, AV, int, float, float>? _axpby;
+    public Action<KernelConfig, AV, AV, int, float, float> Axpby => _axpby ??= a.LoadStreamKernel<AV, AV, int, float, float>(Elementwise.Axpby);
 
-    private Action<Index1D, AV, AV, AV, AV, int, int>? _channelAffine;
-    public Action<Index1D, AV, AV, AV, AV, int, int> ChannelAffine =>
-        _channelAffine ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, AV, int, int>(Elementwise.ChannelAffine);
+    private Action<KernelConfig, AV, AV, int, float, float>? _clamp;
+    public Action<KernelConfig, AV, AV, int, float, float> Clamp => _clamp ??= a.LoadStreamKernel<AV, AV, int, float, float>(Elementwise.Clamp);
 
-    private Action<Index1D, AV, AV, int, int, int>? _addBias;
-    public Action<Index1D, AV, AV, int, int, int> AddBias =>
-        _addBias ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, int, int, int>(Elementwise.AddBias);
+    private Action<KernelConfig, AV, AV, AV, int, float, float>? _clampBackward;
+    public Action<KernelConfig, AV, AV, AV, int, float, float> ClampBackward => _clampBackward ??= a.LoadStreamKernel<AV, AV, AV, int, float, float>(Elementwise.ClampBackward);
 
-    private Action<Index1D, AV, AV, AV, AV, AV, int>? _maxMinBackward;
-    public Action<Index1D, AV, AV, AV, AV, AV, int> MaxMinBackward =>
-        _maxMinBackward ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, AV, AV, int>(Elementwise.MaxMinBackward);
+    private Action<KernelConfig, AV, AV, AV, AV, int, int, int>? _channelAffine;
+    public Action<KernelConfig, AV, AV, AV, AV, int, int, int> ChannelAffine => _channelAffine ??= a.LoadStreamKernel<AV, AV, AV, AV, int, int, int>(Elementwise.ChannelAffine);
 
-    // ---- reductions ----
+    private Action<KernelConfig, AV, AV, int, int, int, int>? _addBias;
+    public Action<KernelConfig, AV, AV, int, int, int, int> AddBias => _addBias ??= a.LoadStreamKernel<AV, AV, int, int, int, int>(Elementwise.AddBias);
+
+    private Action<KernelConfig, AV, AV, AV, AV, AV, int, int>? _maxMinBackward;
+    public Action<KernelConfig, AV, AV, AV, AV, AV, int, int> MaxMinBackward => _maxMinBackward ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, int, int>(Elementwise.MaxMinBackward);
+
     private Action<KernelConfig, AV, AV, int, int>? _reduceRows;
     public Action<KernelConfig, AV, AV, int, int> ReduceRows => _reduceRows ??= a.LoadStreamKernel<AV, AV, int, int>(Reduce.Rows);
 
-    private Action<Index1D, AV, AV, int, int, int>? _middleColumns;
-    public Action<Index1D, AV, AV, int, int, int> MiddleColumns =>
-        _middleColumns ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, int, int, int>(Reduce.MiddleColumns);
+    private Action<KernelConfig, AV, AV, int, int, int, int>? _middleColumns;
+    public Action<KernelConfig, AV, AV, int, int, int, int> MiddleColumns => _middleColumns ??= a.LoadStreamKernel<AV, AV, int, int, int, int>(Reduce.MiddleColumns);
 
     private Action<KernelConfig, AV, AV, int, int, int>? _middleGroups;
     public Action<KernelConfig, AV, AV, int, int, int> MiddleGroups => _middleGroups ??= a.LoadStreamKernel<AV, AV, int, int, int>(Reduce.MiddleGroups);
 
-    private Action<Index1D, AV, AI, int>? _argMax;
-    public Action<Index1D, AV, AI, int> ArgMaxRows => _argMax ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AI, int>(Reduce.ArgMaxRows);
+    private Action<KernelConfig, AV, AI, int, int>? _argMaxRows;
+    public Action<KernelConfig, AV, AI, int, int> ArgMaxRows => _argMaxRows ??= a.LoadStreamKernel<AV, AI, int, int>(Reduce.ArgMaxRows);
 
-    private Action<Index1D, AV, AI, AV, int, int>? _countCorrect;
-    public Action<Index1D, AV, AI, AV, int, int> CountCorrect =>
-        _countCorrect ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AI, AV, int, int>(Reduce.CountCorrect);
+    private Action<KernelConfig, AV, AI, AV, int, int, int>? _countCorrect;
+    public Action<KernelConfig, AV, AI, AV, int, int, int> CountCorrect => _countCorrect ??= a.LoadStreamKernel<AV, AI, AV, int, int, int>(Reduce.CountCorrect);
 
-    // ---- losses ----
-    private Action<Index1D, AV, AI, AV, AV, int, int, float>? _sceForward;
-    public Action<Index1D, AV, AI, AV, AV, int, int, float> SceForward =>
-        _sceForward ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AI, AV, AV, int, int, float>(Loss.SoftmaxCrossEntropyForward);
+    private Action<KernelConfig, AV, AI, AV, AV, int, int, int, float>? _sceForward;
+    public Action<KernelConfig, AV, AI, AV, AV, int, int, int, float> SceForward => _sceForward ??= a.LoadStreamKernel<AV, AI, AV, AV, int, int, int, float>(Loss.SoftmaxCrossEntropyForward);
 
-    private Action<Index1D, AV, AI, AV, AV, int, int, float, float>? _sceBackward;
-    public Action<Index1D, AV, AI, AV, AV, int, int, float, float> SceBackward =>
-        _sceBackward ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AI, AV, AV, int, int, float, float>(Loss.SoftmaxCrossEntropyBackward);
+    private Action<KernelConfig, AV, AI, AV, AV, int, int, int, float, float>? _sceBackward;
+    public Action<KernelConfig, AV, AI, AV, AV, int, int, int, float, float> SceBackward => _sceBackward ??= a.LoadStreamKernel<AV, AI, AV, AV, int, int, int, float, float>(Loss.SoftmaxCrossEntropyBackward);
 
-    private Action<Index1D, AV, AV, int>? _softmax;
-    public Action<Index1D, AV, AV, int> Softmax => _softmax ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, int>(Loss.Softmax);
+    private Action<KernelConfig, AV, AV, int, int>? _softmax;
+    public Action<KernelConfig, AV, AV, int, int> Softmax => _softmax ??= a.LoadStreamKernel<AV, AV, int, int>(Loss.Softmax);
 
-    // ---- optimizers ----
-    private Action<Index1D, AV, AV, AV, float, float, float, float, int, int>? _sgd;
-    public Action<Index1D, AV, AV, AV, float, float, float, float, int, int> Sgd =>
-        _sgd ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, float, float, float, float, int, int>(Optim.Sgd);
+    private Action<KernelConfig, AV, AV, AV, int, float, float, float, float, int, int>? _sgd;
+    public Action<KernelConfig, AV, AV, AV, int, float, float, float, float, int, int> Sgd => _sgd ??= a.LoadStreamKernel<AV, AV, AV, int, float, float, float, float, int, int>(Optim.Sgd);
 
-    private Action<Index1D, AV, AV, AV, AV, float, float, float, float, float, int, float, float>? _adam;
-    public Action<Index1D, AV, AV, AV, AV, float, float, float, float, float, int, float, float> Adam =>
-        _adam ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, AV, float, float, float, float, float, int, float, float>(Optim.Adam);
+    private Action<KernelConfig, AV, AV, AV, AV, int, float, float, float, float, float, int, float, float>? _adam;
+    public Action<KernelConfig, AV, AV, AV, AV, int, float, float, float, float, float, int, float, float> Adam => _adam ??= a.LoadStreamKernel<AV, AV, AV, AV, int, float, float, float, float, float, int, float, float>(Optim.Adam);
 
-    private Action<Index1D, AV, AV, AV, AV, float, float, float, float, float>? _rmsprop;
-    public Action<Index1D, AV, AV, AV, AV, float, float, float, float, float> Rmsprop =>
-        _rmsprop ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, AV, float, float, float, float, float>(Optim.Rmsprop);
+    private Action<KernelConfig, AV, AV, AV, AV, int, float, float, float, float, float>? _rmsprop;
+    public Action<KernelConfig, AV, AV, AV, AV, int, float, float, float, float, float> Rmsprop => _rmsprop ??= a.LoadStreamKernel<AV, AV, AV, AV, int, float, float, float, float, float>(Optim.Rmsprop);
 
-    // ---- randomness and augmentation ----
-    private Action<Index1D, AV, int, ulong, ulong, ulong, float, float>? _uniform, _normal;
-    public Action<Index1D, AV, int, ulong, ulong, ulong, float, float> Uniform =>
-        _uniform ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, int, ulong, ulong, ulong, float, float>(RandomFill.Uniform);
-    public Action<Index1D, AV, int, ulong, ulong, ulong, float, float> Normal =>
-        _normal ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, int, ulong, ulong, ulong, float, float>(RandomFill.Normal);
+    private Action<KernelConfig, AV, int, ulong, ulong, ulong, float, float>? _uniform;
+    public Action<KernelConfig, AV, int, ulong, ulong, ulong, float, float> Uniform => _uniform ??= a.LoadStreamKernel<AV, int, ulong, ulong, ulong, float, float>(RandomFill.Uniform);
 
-    private Action<Index1D, AV, AV, AV, int, float, float, ulong, ulong, ulong>? _dropout;
-    public Action<Index1D, AV, AV, AV, int, float, float, ulong, ulong, ulong> Dropout =>
-        _dropout ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, int, float, float, ulong, ulong, ulong>(RandomFill.Dropout);
+    private Action<KernelConfig, AV, int, ulong, ulong, ulong, float, float>? _normal;
+    public Action<KernelConfig, AV, int, ulong, ulong, ulong, float, float> Normal => _normal ??= a.LoadStreamKernel<AV, int, ulong, ulong, ulong, float, float>(RandomFill.Normal);
 
-    private Action<Index1D, AV, AV, int, int, int, int, int, ulong, ulong, ulong>? _cropFlip;
-    public Action<Index1D, AV, AV, int, int, int, int, int, ulong, ulong, ulong> RandomCropFlip =>
-        _cropFlip ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, int, int, int, int, int, ulong, ulong, ulong>(Transforms.RandomCropFlip);
+    private Action<KernelConfig, AV, AV, AV, int, float, float, ulong, ulong, ulong>? _dropout;
+    public Action<KernelConfig, AV, AV, AV, int, float, float, ulong, ulong, ulong> Dropout => _dropout ??= a.LoadStreamKernel<AV, AV, AV, int, float, float, ulong, ulong, ulong>(RandomFill.Dropout);
 
-    // ---- pooling ----
-    private Action<Index1D, AV, AV, AI, PoolShape>? _maxPool;
-    public Action<Index1D, AV, AV, AI, PoolShape> MaxPool => _maxPool ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AI, PoolShape>(Pool.MaxForward);
+    private Action<KernelConfig, AV, AV, int, int, int, int, int, int, ulong, ulong, ulong>? _randomCropFlip;
+    public Action<KernelConfig, AV, AV, int, int, int, int, int, int, ulong, ulong, ulong> RandomCropFlip => _randomCropFlip ??= a.LoadStreamKernel<AV, AV, int, int, int, int, int, int, ulong, ulong, ulong>(Transforms.RandomCropFlip);
 
-    private Action<Index1D, AV, AI, AV, PoolShape>? _maxPoolBackward;
-    public Action<Index1D, AV, AI, AV, PoolShape> MaxPoolBackward =>
-        _maxPoolBackward ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AI, AV, PoolShape>(Pool.MaxBackward);
+    private Action<KernelConfig, AV, AV, AI, int, PoolShape>? _maxPool;
+    public Action<KernelConfig, AV, AV, AI, int, PoolShape> MaxPool => _maxPool ??= a.LoadStreamKernel<AV, AV, AI, int, PoolShape>(Pool.MaxForward);
 
-    private Action<Index1D, AV, AV, PoolShape, float>? _avgPool, _avgPoolBackward;
-    public Action<Index1D, AV, AV, PoolShape, float> AvgPool => _avgPool ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, PoolShape, float>(Pool.AvgForward);
-    public Action<Index1D, AV, AV, PoolShape, float> AvgPoolBackward =>
-        _avgPoolBackward ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, PoolShape, float>(Pool.AvgBackward);
+    private Action<KernelConfig, AV, AI, AV, int, PoolShape>? _maxPoolBackward;
+    public Action<KernelConfig, AV, AI, AV, int, PoolShape> MaxPoolBackward => _maxPoolBackward ??= a.LoadStreamKernel<AV, AI, AV, int, PoolShape>(Pool.MaxBackward);
 
-    // ---- batch norm ----
+    private Action<KernelConfig, AV, AV, int, PoolShape, float>? _avgPool;
+    public Action<KernelConfig, AV, AV, int, PoolShape, float> AvgPool => _avgPool ??= a.LoadStreamKernel<AV, AV, int, PoolShape, float>(Pool.AvgForward);
+
+    private Action<KernelConfig, AV, AV, int, PoolShape, float>? _avgPoolBackward;
+    public Action<KernelConfig, AV, AV, int, PoolShape, float> AvgPoolBackward => _avgPoolBackward ??= a.LoadStreamKernel<AV, AV, int, PoolShape, float>(Pool.AvgBackward);
+
     private Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, float>? _bnTrain;
-    public Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, float> BnTrain =>
-        _bnTrain ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, float>(Norm.TrainForward);
+    public Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, float> BnTrain => _bnTrain ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, float>(Norm.TrainForward);
 
-    private Action<Index1D, AV, AV, AV, AV, AV, AV, NormShape, float>? _bnEval;
-    public Action<Index1D, AV, AV, AV, AV, AV, AV, NormShape, float> BnEval =>
-        _bnEval ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, AV, AV, AV, AV, NormShape, float>(Norm.EvalForward);
+    private Action<KernelConfig, AV, AV, AV, AV, AV, AV, int, NormShape, float>? _bnEval;
+    public Action<KernelConfig, AV, AV, AV, AV, AV, AV, int, NormShape, float> BnEval => _bnEval ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, AV, int, NormShape, float>(Norm.EvalForward);
 
     private Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, int, int, int>? _bnBackward;
-    public Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, int, int, int> BnBackward =>
-        _bnBackward ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, AV, AV, AV, NormShape, int, int, int>(Norm.TrainBackward);
+    public Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, int, int, int> BnBackward => _bnBackward ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, AV, AV, AV, NormShape, int, int, int>(Norm.TrainBackward);
 
     private Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, int, int, int>? _bnEvalBackward;
-    public Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, int, int, int> BnEvalBackward =>
-        _bnEvalBackward ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, int, int, int>(Norm.EvalBackward);
+    public Action<KernelConfig, AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, int, int, int> BnEvalBackward => _bnEvalBackward ??= a.LoadStreamKernel<AV, AV, AV, AV, AV, AV, AV, AV, NormShape, float, int, int, int>(Norm.EvalBackward);
 
-    // ---- GEMM and convolution ----
     private Action<KernelConfig, AV, AV, AV, GemmShape>? _gemm;
     public Action<KernelConfig, AV, AV, AV, GemmShape> Gemm => _gemm ??= a.LoadStreamKernel<AV, AV, AV, GemmShape>(Kernels.Gemm.Tiled);
 
     private Action<KernelConfig, AV, AV, AV, AV, ConvShape, int>? _convForward;
-    public Action<KernelConfig, AV, AV, AV, AV, ConvShape, int> ConvForward =>
-        _convForward ??= a.LoadStreamKernel<AV, AV, AV, AV, ConvShape, int>(Conv.Forward);
+    public Action<KernelConfig, AV, AV, AV, AV, ConvShape, int> ConvForward => _convForward ??= a.LoadStreamKernel<AV, AV, AV, AV, ConvShape, int>(Conv.Forward);
 
-    private Action<KernelConfig, AV, AV, AV, ConvShape>? _convData, _convWeight;
-    public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardData => _convData ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardData);
-    public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardWeight => _convWeight ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardWeight);
+    private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardData;
+    public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardData => _convBackwardData ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardData);
 
-    private Action<Index1D, AV, AV, int, int>? _sumSplits;
-    public Action<Index1D, AV, AV, int, int> SumSplits => _sumSplits ??= a.LoadAutoGroupedStreamKernel<Index1D, AV, AV, int, int>(Conv.SumSplits);
+    private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardWeight;
+    public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardWeight => _convBackwardWeight ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardWeight);
 
-    private Action<KernelConfig, AV, AV, ConvShape>? _convBias;
-    public Action<KernelConfig, AV, AV, ConvShape> ConvBiasGrad => _convBias ??= a.LoadStreamKernel<AV, AV, ConvShape>(Conv.BiasGrad);
+    private Action<KernelConfig, AV, AV, int, int>? _sumSplits;
+    public Action<KernelConfig, AV, AV, int, int> SumSplits => _sumSplits ??= a.LoadStreamKernel<AV, AV, int, int>(Conv.SumSplits);
+
+    private Action<KernelConfig, AV, AV, ConvShape>? _convBiasGrad;
+    public Action<KernelConfig, AV, AV, ConvShape> ConvBiasGrad => _convBiasGrad ??= a.LoadStreamKernel<AV, AV, ConvShape>(Conv.BiasGrad);
 }
