@@ -53,7 +53,7 @@ public static class SuiteConfig
             .AddDiagnoser(WorkloadDiagnoser.Default)
             .AddExporter(JsonExporter.Full)
             .AddExporter(MarkdownExporter.GitHub)
-            .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend))
+            .WithSummaryStyle(SummaryStyle.Default.WithZeroMetricValuesInContent())
             .WithOrderer(new DefaultOrderer(SummaryOrderPolicy.Declared))
             .AddAnalyser(DefaultConfig.Instance.GetAnalysers().ToArray())
             .AddValidator(DefaultConfig.Instance.GetValidators().ToArray())

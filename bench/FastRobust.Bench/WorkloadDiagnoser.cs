@@ -15,8 +15,8 @@ namespace FastRobust.Bench;
 /// <summary>
 /// Adds three metrics to every benchmark — columns in the table and "Metrics" in the JSON export:
 /// GFLOP/s and img/s (the work the benchmark class declares, over the mean time of an operation) and
-/// NativeAllocs/op (blocks the CPU memory pool had to take from the OS per operation in the steady state: 0 when
-/// every activation is a pool hit). The pool count crosses from the benchmark process through a file whose path
+/// NativeAllocs/op (blocks the memory pools had to take from the OS or the GPU driver per operation in the steady
+/// state: 0 when every activation is a pool hit; BenchmarkDotNet's Allocated column counts managed memory only). The pool count crosses from the benchmark process through a file whose path
 /// the diagnoser puts in that process's environment.
 /// </summary>
 public sealed class WorkloadDiagnoser : IDiagnoser
@@ -120,7 +120,7 @@ public sealed class WorkloadDiagnoser : IDiagnoser
         public static readonly NativeAllocsDescriptor Instance = new();
         public override string Id => "NativeAllocs/op";
         public override string DisplayName => "NativeAllocs/op";
-        public override string Legend => "Native blocks the CPU memory pool took from the OS per operation after 2 warm-up invocations (0: every buffer reused)";
+        public override string Legend => "Blocks the memory pools took from the OS (CPU) or the driver (GPU) per operation after 2 warm-up invocations (0: every buffer reused)";
         public override string NumberFormat => "0.###";
         public override string Unit => "blocks";
         public override bool TheGreaterTheBetter => false;
