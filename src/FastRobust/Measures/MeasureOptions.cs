@@ -105,8 +105,11 @@ public sealed record MeasureOptions
     /// <summary>Evaluate the Monte-Carlo samples one model after another instead of as one ensemble (same results; for speed comparisons).</summary>
     public bool SequentialSamples { get; init; }
 
-    /// <summary>Images per ensemble pass in the searches (and per decision of the adaptive rule).</summary>
-    public int SearchChunk { get; init; } = 250;
+    /// <summary>Images per decision of the adaptive rule (and per accuracy pass of the worst-case search).</summary>
+    public int SearchChunk { get; init; } = 100;
+
+    /// <summary>Images per forward pass of the S-member ensemble in the σ searches (S·this activations at a time).</summary>
+    public int SearchBatch { get; init; } = 64;
 
     // ---- worst-case sharpness ----
     public bool WorstCaseSharpness { get; init; } = true;
@@ -152,7 +155,7 @@ public sealed record MeasureOptions
         Check(SigmaSearchDepth > 0 && AlphaSearchDepth > 0, "search depths must be positive");
         Check(MonteCarloSamples > 0, $"Monte-Carlo samples must be positive, got {MonteCarloSamples}");
         Check(AdaptiveZ > 0, "adaptive z must be positive");
-        Check(SearchChunk > 0, "search chunk must be positive");
+        Check(SearchChunk > 0 && SearchBatch > 0, "search chunk and batch must be positive");
         Check(AlphaLower >= 0 && AlphaUpper > AlphaLower, $"α′ bracket [{AlphaLower}, {AlphaUpper}] must have 0 ≤ lower < upper");
         Check(WorstCaseRestarts > 0 && AscentSteps >= 0 && AscentBatch > 0 && WorstCaseImages > 0, "worst-case restarts, batch and images must be positive");
         Check(AscentStepFraction > 0 && AscentLearningRate > 0, "ascent step sizes must be positive");

@@ -82,7 +82,9 @@ public static class MeasureSuite
             {
                 if (magnitude ? !o.PacBayesMagnitudeSigma : !o.PacBayesSigma) continue;
                 var t0 = clock.Elapsed;
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var r = PacBayesSigmaSearch.Run(ens, sharp, o, magnitude);
+                double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
                 var extra = new Dictionary<string, object>
                 {
                     ["convention"] = MeasureOptions.Name(o.SigmaConvention), ["bracket"] = new[] { o.SigmaLower, o.SigmaUpper },
@@ -102,7 +104,10 @@ public static class MeasureSuite
                     Add("pacbayes_sigma", r.Value, "σ of Jiang et al. 2020", opts);
                     SharpnessBounds.PacBayes(results, w, w0, m, r.Value, opts);
                 }
-                results.Notes.Add(r.Trace(magnitude ? "σ′ search" : "σ search") + $" [{(clock.Elapsed - t0).TotalSeconds:F1}s]");
+                double wall = (clock.Elapsed - t0).TotalSeconds;
+                long evaluations = r.Steps.Sum(s => (long)s.Images) * o.MonteCarloSamples;
+                results.Notes.Add(r.Trace(magnitude ? "σ′ search" : "σ search") +
+                                  $" [{wall:F1}s wall, {cpu:F1}s cpu; {evaluations} perturbed-model evaluations, {evaluations / wall:F0}/s {(o.SequentialSamples ? "sequential" : "batched")}]");
             }
         }
         if (o.WorstCaseSharpness || o.WorstCaseMagnitudeSharpness)

@@ -96,7 +96,7 @@ public static class PacBayesSigmaSearch
         while (true)
         {
             int b = Math.Min(o.SearchChunk, n - seen);
-            var counts = ens.CorrectCounts(data.Set, seen, b);
+            var counts = ens.CorrectCounts(data.Set, seen, b, o.SearchBatch);
             foreach (int c in counts)
             {
                 double y = (double)c / ens.Members;

@@ -60,18 +60,25 @@ public sealed class PerturbedEnsemble : IDisposable
         }
     }
 
-    /// <summary>Per-image number of members that classify each image of [start, start + count) correctly.</summary>
-    public int[] CorrectCounts(Dataset set, int start, int count)
+    /// <summary>
+    /// Per-image number of members that classify each image of [start, start + count) correctly, in forward passes
+    /// of at most <paramref name="batch"/> images (all members at once).
+    /// </summary>
+    public int[] CorrectCounts(Dataset set, int start, int count, int batch = 64)
     {
         using var _ = GradMode.NoGrad();
-        using var scope = new TensorScope();
-        int size = set.ImageSize;
-        var x = Tensor.FromArray(set.Images.AsSpan(start * size, count * size), [count, set.C, set.H, set.W], Base.Device);
-        var pred = Predict(x, count);
         var counts = new int[count];
-        for (int e = 0; e < Members; e++)
-            for (int i = 0; i < count; i++)
-                if (pred[e * count + i] == set.Labels[start + i]) counts[i]++;
+        int size = set.ImageSize;
+        for (int s0 = 0; s0 < count; s0 += batch)
+        {
+            int b = Math.Min(batch, count - s0);
+            using var scope = new TensorScope();
+            var x = Tensor.FromArray(set.Images.AsSpan((start + s0) * size, b * size), [b, set.C, set.H, set.W], Base.Device);
+            var pred = Predict(x, b);
+            for (int e = 0; e < Members; e++)
+                for (int i = 0; i < b; i++)
+                    if (pred[e * b + i] == set.Labels[start + s0 + i]) counts[s0 + i]++;
+        }
         return counts;
     }
 
