@@ -12,9 +12,11 @@ using FastRobust.Util;
 
 namespace FastRobust.Study;
 
-/// <summary>Evaluates one model under the study's conditions: clean, attacks at each ε, Gaussian noise at each σ.</summary>
-public sealed class ConditionEvaluator(StudyFile study, Dataset test, Dataset attackSet, ulong seed)
+/// <summary>Evaluates one model under the study's conditions: clean, attacks at each ε, Gaussian noise at each σ, corruptions at each severity.</summary>
+public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong seed)
 {
+    private readonly Dataset test = data.Test, attackSet = data.AttackSet;
+
     public const int InferenceBatch = 256;
 
     /// <summary>Checks every condition before any work: attack names, settings and shifts.</summary>
@@ -28,8 +30,6 @@ public sealed class ConditionEvaluator(StudyFile study, Dataset test, Dataset at
                 catch (InputException e) { throw new InputException($"{source}: {e.Message}"); }
                 _ = Options(c, c.Levels.FirstOrDefault(), source);
             }
-            if (c.Type == "shift")
-                throw new InputException($"{source}: shift conditions ('{c.Name}') are not available in this build yet");
         }
     }
 
@@ -53,6 +53,20 @@ public sealed class ConditionEvaluator(StudyFile study, Dataset test, Dataset at
                         Accuracy = acc, LogLoss = loss, MeanConfidence = conf, CleanAccuracy = acc, CleanLogLoss = loss,
                     });
                     break;
+                case "shift":
+                    foreach (var corruption in CorruptionsOf(c.Name!))
+                    foreach (double severity in c.Levels)
+                    {
+                        stage?.Invoke($"{corruption} {severity}");
+                        var shifted = data.Shifted(corruption, (int)severity);
+                        var (sAcc, sLoss, sConf) = LogitStats.Of(BatchedInference.Logits(model, shifted.Images, shifted.N, InferenceBatch), shifted.Labels, k);
+                        results.Add(new ConditionResult
+                        {
+                            Condition = corruption, Kind = "shift", Level = severity, Options = "{}", Images = shifted.N,
+                            Accuracy = sAcc, LogLoss = sLoss, MeanConfidence = sConf, CleanAccuracy = acc, CleanLogLoss = loss,
+                        });
+                    }
+                    break;
                 case "attack":
                 case "noise":
                     foreach (double level in c.Levels)
@@ -65,6 +79,14 @@ public sealed class ConditionEvaluator(StudyFile study, Dataset test, Dataset at
         }
         return results;
     }
+
+    /// <summary>"all": the 19 corruptions; "benchmark": the 15 of the CIFAR-10-C benchmark; else the one named.</summary>
+    private static IEnumerable<string> CorruptionsOf(string name) => name switch
+    {
+        "all" => Shifts.Corruptions.Names,
+        "benchmark" => Shifts.Corruptions.Benchmark.Select(c => c.Name),
+        _ => [name],
+    };
 
     private ConditionResult Attack(Model model, string unitId, ConditionEntry c, double level, double cleanAcc, double cleanLoss, List<Table> samples)
     {

@@ -255,13 +255,16 @@ public sealed record StudyFile
                         break;
                     }
                     case "shift":
+                    {
                         Keys(c, ["type", "shift", "severity"], where + ".");
-                        list.Add(new ConditionEntry
-                        {
-                            Type = type, Name = String(c, "shift", ""),
-                            Levels = c["severity"] is null ? [0] : Levels(c["severity"], where + ".severity", 1),
-                        });
+                        string name = String(c, "shift", "");
+                        if (name is not ("all" or "benchmark") && !Shifts.Corruptions.TryGet(name, out _))
+                            throw Bad(where + ".shift", $"'{name}' is not a corruption (use all, benchmark, or one of {string.Join(", ", Shifts.Corruptions.Names)})");
+                        double[] severities = c["severity"] is null ? [1, 2, 3, 4, 5] : Levels(c["severity"], where + ".severity", 1);
+                        if (severities.Any(v => v > 5 || v != Math.Floor(v))) throw Bad(where + ".severity", "must be integers from 1 to 5");
+                        list.Add(new ConditionEntry { Type = type, Name = name, Levels = severities });
                         break;
+                    }
                 }
             }
             return list;

@@ -94,6 +94,6 @@ public static class StudyRunner
         if (study.TestImages > 0) test = test.Take(Math.Min(study.TestImages, test.N));
         var attack = test.Take(Math.Min(Math.Max(1, study.AttackImages), test.N));
         var measure = train.Take(Math.Min(study.MeasureImages, train.N));
-        return new StudyData(name, train, test, attack, measure);
+        return new StudyData(name, train, test, attack, measure, study.Seeds[0]);
     }
 }

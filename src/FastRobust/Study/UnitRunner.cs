@@ -11,8 +11,24 @@ using FastRobust.Util;
 
 namespace FastRobust.Study;
 
-/// <summary>The data a study works on, loaded once and shared by its units.</summary>
-public sealed record StudyData(string Name, Dataset Train, Dataset Test, Dataset AttackSet, Dataset MeasureSet);
+/// <summary>
+/// The data a study works on, loaded once and shared by its units. Corrupted test sets are made once, on first use,
+/// from the study's first seed, so every model meets the very same corrupted images.
+/// </summary>
+public sealed record StudyData(string Name, Dataset Train, Dataset Test, Dataset AttackSet, Dataset MeasureSet, ulong ShiftSeed)
+{
+    private readonly Dictionary<(string, int), Dataset> _shifted = new();
+
+    public Dataset Shifted(string corruption, int severity)
+    {
+        lock (_shifted)
+        {
+            if (!_shifted.TryGetValue((corruption, severity), out var d))
+                _shifted[(corruption, severity)] = d = Shifts.Corruptions.Apply(corruption, severity, Test, ShiftSeed);
+            return d;
+        }
+    }
+}
 
 /// <summary>The tables one unit contributes.</summary>
 public sealed record UnitTables(Table Models, Table Evaluations, Table Measures, Table Samples);
@@ -49,7 +65,7 @@ public static class UnitRunner
         {
             progress.Stage("evaluate");
             var samples = new List<Table>();
-            var evaluator = new ConditionEvaluator(study, data.Test, data.AttackSet, unit.Seed ^ (ulong)ConditionEvaluator.StableHash(unit.Id));
+            var evaluator = new ConditionEvaluator(study, data, unit.Seed ^ (ulong)ConditionEvaluator.StableHash(unit.Id));
             var results = evaluator.Run(model, unit.Id, samples, progress.Stage);
             Table measures = Table.Empty;
             if (study.Measures.Length > 0)

@@ -26,7 +26,8 @@ public sealed class StudyRunTests : IDisposable
         { "name": "tiny", "dataset": "mnist", "train_images": 384, "test_images": 128, "attack_images": 48, "measure_images": 128,
           "training": { "epochs": 1, "batch": 64, "optimizer": "adam", "lr": 0.003 },
           "models": [ { "family": "custom-cnn", "grid": { "depth": [1], "width": [3, 5, 7], "hidden": [8] } } ],
-          "conditions": [ { "type": "clean" }, { "type": "attack", "attack": "fgsm", "eps": [0.1] }, { "type": "noise", "sigma": [0.3] } ],
+          "conditions": [ { "type": "clean" }, { "type": "attack", "attack": "fgsm", "eps": [0.1] }, { "type": "noise", "sigma": [0.3] },
+                          { "type": "shift", "shift": "gaussian_noise", "severity": [3] } ],
           "measures": ["performance", "norms"] }
         """;
 
@@ -68,7 +69,7 @@ public sealed class StudyRunTests : IDisposable
         var measures = Table.Read(Path.Combine(dir, "measures.parquet"));
         var corr = Table.Read(Path.Combine(dir, "correlations.parquet"));
         Assert.Equal(3, models.Rows);
-        Assert.Equal(3 * 3, evals.Rows);
+        Assert.Equal(3 * 4, evals.Rows);
         foreach (var col in new[] { "model", "family", "architecture", "seed", "parameters", "train_accuracy", "test_accuracy", "hp_width", "hp_lr", "hp_optimizer" })
             Assert.True(models.Has(col), col);
         foreach (var col in new[] { "model", "condition", "kind", "level", "accuracy", "log_loss", "clean_accuracy", "accuracy_gap", "relative_accuracy_drop", "log_loss_gap", "relative_log_loss_increase" })
@@ -89,12 +90,18 @@ public sealed class StudyRunTests : IDisposable
             Assert.Equal(acc, models.Doubles("test_accuracy")[m], 9);
             var attackSet = mnistTest.Take(48);
             var (attackClean, _) = BatchedInference.Evaluate(model, attackSet.Images, attackSet.Labels, 64);
-            foreach (int i in Enumerable.Range(0, evals.Rows).Where(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] != "clean"))
+            foreach (int i in Enumerable.Range(0, evals.Rows).Where(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] is "attack" or "noise"))
             {
                 Assert.Equal(attackClean, evals.Doubles("clean_accuracy")[i], 9);
                 Assert.Equal(evals.Doubles("clean_accuracy")[i] - evals.Doubles("accuracy")[i], evals.Doubles("accuracy_gap")[i], 12);
                 if (evals.Strings("condition")[i] == "fgsm") Assert.True(evals.Doubles("accuracy")[i] <= attackClean, "FGSM cannot raise accuracy");
             }
+            var noisy = FastRobust.Shifts.Corruptions.Apply("gaussian_noise", 3, mnistTest, seed: 0);
+            var (shiftAcc, _) = BatchedInference.Evaluate(model, noisy.Images, noisy.Labels, 64);
+            int shiftRow = Enumerable.Range(0, evals.Rows).Single(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] == "shift");
+            Assert.Equal(shiftAcc, evals.Doubles("accuracy")[shiftRow], 9);
+            Assert.Equal(acc, evals.Doubles("clean_accuracy")[shiftRow], 9);
+            Assert.Equal(3.0, evals.Doubles("level")[shiftRow]);
             var (trainAcc, _) = BatchedInference.Evaluate(model, mnistTrain.Images, mnistTrain.Labels, 64);
             int row = Enumerable.Range(0, measures.Rows).Single(i => measures.Strings("model")[i] == ids[m] && measures.Strings("measure")[i] == "accuracy");
             Assert.Equal(trainAcc, measures.Doubles("value")[row], 9);
