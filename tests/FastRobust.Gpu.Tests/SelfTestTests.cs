@@ -1,0 +1,29 @@
+using FastRobust.Tensors;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FastRobust.Gpu.Tests;
+
+/// <summary>The CLI's hidden gpu-selftest (what bench/gpu-check.sh runs on CUDA) passes on ilgpu-cpu, so it cannot rot.</summary>
+public class SelfTestTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void SelfTestPassesOnIlgpuCpu()
+    {
+        var log = new StringWriter();
+        var (passed, failed) = SelfTest.Run(Agreement.Gpu, (int)(DateTime.UtcNow.Ticks & 0x7FFFFFFF), log, scale: 0.25);
+        output.WriteLine(log.ToString());
+        Assert.True(failed == 0, log.ToString());
+        Assert.True(passed > 30);
+    }
+
+    [Fact]
+    public void CudaWithoutAGpuIsAClearArgumentError()
+    {
+        GpuDevices.Register();
+        if (Device.CudaAvailable()) return; // a machine with a GPU: nothing to check here
+        var e = Assert.Throws<ArgumentException>(() => Device.Parse("cuda"));
+        Assert.Contains("no CUDA", e.Message);
+        Assert.Same(Device.Cpu, Device.Parse("auto"));
+    }
+}
