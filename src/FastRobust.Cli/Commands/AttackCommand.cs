@@ -148,6 +148,7 @@ public static class AttackCommand
                 Console.WriteLine($"wrote {file}");
             }
             if (r.GetValue(json)) Console.WriteLine(SummaryJson(summary, seconds));
+            if (OpProfiler.Enabled) Console.Error.WriteLine(OpProfiler.Report());
             return 0;
         });
         return cmd;

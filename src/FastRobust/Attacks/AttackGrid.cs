@@ -23,7 +23,7 @@ public static class AttackGrid
     {
         int c = shape[1], h = shape[2], w = shape[3], size = c * h * w;
         int zoom = Math.Max(1, 96 / Math.Max(h, w));
-        int tileW = w * zoom, tileH = h * zoom, caption = 7 * Math.Max(1, zoom / 2);
+        int scale = Math.Max(2, zoom / 2), tileW = w * zoom, tileH = h * zoom, caption = 7 * scale;
         int width = 3 * (tileW + 1) + 1, height = count * (tileH + caption + 1) + 1;
         var rgb = new byte[width * height * 3];
         Array.Fill(rgb, (byte)255);
@@ -39,7 +39,7 @@ public static class AttackGrid
             Tile(rgb, width, 1, top, x, c, h, w, zoom);
             Tile(rgb, width, 1 + (tileW + 1), top, delta, c, h, w, zoom);
             Tile(rgb, width, 1 + 2 * (tileW + 1), top, a, c, h, w, zoom);
-            int scale = Math.Max(1, zoom / 2), textTop = top + tileH + 1;
+            int textTop = top + tileH + 1;
             (byte, byte, byte) black = (0, 0, 0), verdict = r.Success[i] && r.Attacked[i] ? ((byte)200, (byte)0, (byte)0) : ((byte)0, (byte)140, (byte)0);
             int pos = Text(rgb, width, 2, textTop, r.Labels[i].ToString(), scale, black);
             pos = Glyph(rgb, width, pos, textTop, Arrow, scale, black);

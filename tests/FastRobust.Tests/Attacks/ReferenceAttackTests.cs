@@ -10,7 +10,7 @@ namespace FastRobust.Tests.Attacks;
 /// Square, from the auto-attack repository) on the same weights and the same 32 MNIST test images. The reference
 /// draws FastRobust's own Philox numbers, so per-sample outcomes are compared, not only robust accuracy.
 /// </summary>
-public class TorchAttackTests
+public class ReferenceAttackTests
 {
     private static readonly AttackFixture F = AttackFixture.Instance;
 
