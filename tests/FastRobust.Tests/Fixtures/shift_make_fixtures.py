@@ -12,7 +12,7 @@ spatter's 8-bit liquid layer saturates where the original's (liquid * 255).astyp
 (values above 1, a few pixels in a few percent of images at severity 3).
 
 Writes (into this folder):
-  shift_images.npy      uint8 [2, 3, 32, 32]   the clean images (CIFAR-10 test images 0 and 7, CHW)
+  shift_images.npy      uint8 [48, 3, 32, 32]  CIFAR-10 test images 0, 7 (the two references) and 100-145, CHW
   shift_reference.npy   uint8 [19, 5, 2, 3, 32, 32]  np.uint8(corruption(image)), corruptions in make_cifar_c.py order
   shift_q75.jpg         a Pillow JPEG (quality 75, 4:2:0) of image 0, and shift_q75_pixels.npy its Pillow decode
   shift_gray_q50.jpg    a Pillow grey JPEG (quality 50) of a 28 x 28 crop, and shift_gray_q50_pixels.npy
@@ -493,7 +493,9 @@ def main():
     raw = np.fromfile(batch, dtype=np.uint8).reshape(-1, 3073)
     indices = [0, 7]
     chw = raw[indices, 1:].reshape(-1, 3, 32, 32)
-    np.save(os.path.join(HERE, "shift_images.npy"), chw)
+    # 46 more test images for the severity-order test (which needs no reference outputs)
+    extra = raw[100:146, 1:].reshape(-1, 3, 32, 32)
+    np.save(os.path.join(HERE, "shift_images.npy"), np.concatenate([chw, extra]))
     ref = np.zeros((len(NAMES), 5, len(indices), 3, 32, 32), dtype=np.uint8)
     for ci, name in enumerate(NAMES):
         for s in range(1, 6):
