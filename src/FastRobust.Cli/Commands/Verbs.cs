@@ -17,5 +17,7 @@ public static class Verbs
         BenchCompareCommand.Create(),
         MeasureCommand.Create(),
         AttackCommand.Create(),
+        CorruptCommand.Create(),
+        EvaluateCommand.Create(),
     ];
 }
