@@ -33,7 +33,16 @@ public static class SelfTest
             }
         }
         GpuDevices.Register();
-        var dev = Device.Parse(device);
+        Device dev;
+        try
+        {
+            dev = Device.Parse(device);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
         Console.WriteLine($"gpu-selftest on {GpuDevices.Describe(dev)}");
         var (passed, failed) = Run(dev, seed ?? (int)(DateTime.UtcNow.Ticks & 0x7FFFFFFF), Console.Out);
         Console.WriteLine($"{passed} passed, {failed} failed");
