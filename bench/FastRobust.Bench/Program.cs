@@ -40,7 +40,9 @@ public static class Program
             Console.Error.WriteLine($"error: unknown --job '{job}': expected {string.Join(", ", SuiteConfig.JobNames)}");
             return 2;
         }
-        if (!rest.Contains("--filter")) rest.AddRange(["--filter", "*"]);
+        // listing or help runs nothing, and that is not a failure
+        bool informational = rest.Any(a => a is "--list" or "--help" or "-h" or "-?" or "--version" or "--info");
+        if (!rest.Contains("--filter") && !informational) rest.AddRange(["--filter", "*"]);
 
         Console.WriteLine($"// FastRobust suite: job {job}, devices {string.Join(", ", BenchDevices.Available)}" +
                           (BenchDevices.CudaAbsentReason is { } why ? $" (no cuda cases: {why})" : ""));
@@ -49,6 +51,7 @@ public static class Program
             .Run([.. rest], SuiteConfig.Create(job, artifacts))
             .ToList();
 
+        if (informational) return 0;
         var reports = summaries.SelectMany(s => s.Reports).ToList();
         var failed = reports.Where(r => !r.Success).Select(r => r.BenchmarkCase.DisplayInfo).ToList();
         bool invalid = summaries.Any(s => s.HasCriticalValidationErrors);
