@@ -74,7 +74,7 @@ public static class AttackCommand
                 throw new InputException("give either --dataset or --input with --labels, not both");
             if (dataName == null && (inPath == null || labelPath == null))
                 throw new InputException("give --input and --labels, or --dataset (with --split and --limit)");
-            if (r.GetValue(limit) is int lim0 && dataName == null) throw new InputException("--limit goes with --dataset");
+            if (r.GetValue(limit) is not null && dataName == null) throw new InputException("--limit goes with --dataset");
             var (mode, given, targetFile) = ParseTarget(r.GetValue(target)!);
             var options = new AttackOptions
             {

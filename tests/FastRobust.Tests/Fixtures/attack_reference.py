@@ -476,13 +476,16 @@ def square(ctx, x, eps, n_queries=5000, p_init=0.8, restarts=1):
             s = max(int(round(math.sqrt(p * d / c))), 1)
             s = min(s, min(h, w))
             x_curr, x_best_curr = xs[idx], x_best[idx]
-            new_deltas = torch.zeros_like(x_curr)
             blocks = philox(ctx.seed, step_stream, np.array([int(gidx[j]) * n_queries + i_iter for j in idx], dtype=np.uint64))
-            for a, j in enumerate(idx):
-                u0, u1, u2 = int(blocks[0][a]), int(blocks[1][a]), int(blocks[2][a])
-                vh, vw = below(u0, h - s), below(u1, w - s)
-                for ch in range(c):
-                    new_deltas[a, ch, vh:vh + s, vw:vw + s] = np.float32(2 * np.float32(eps)) * (1.0 if (u2 >> ch) & 1 else -1.0)
+            u0, u1, u2 = (b.astype(np.uint64) for b in blocks[:3])
+            vh = torch.from_numpy(((u0 >> np.uint64(8)) * np.uint64(h - s) >> np.uint64(24)).astype(np.int64))
+            vw = torch.from_numpy(((u1 >> np.uint64(8)) * np.uint64(w - s) >> np.uint64(24)).astype(np.int64))
+            ar_h, ar_w = torch.arange(h), torch.arange(w)
+            in_rows = (ar_h[None, :] >= vh[:, None]) & (ar_h[None, :] < vh[:, None] + s)
+            in_cols = (ar_w[None, :] >= vw[:, None]) & (ar_w[None, :] < vw[:, None] + s)
+            window = (in_rows[:, None, :, None] & in_cols[:, None, None, :]).float()
+            bits = torch.from_numpy(((u2[:, None] >> np.arange(c, dtype=np.uint64)[None, :]) & np.uint64(1)).astype(np.float32))
+            new_deltas = window * (np.float32(2 * np.float32(eps)) * (2 * bits - 1)).view(len(idx), c, 1, 1)
             x_new = x_best_curr + new_deltas
             x_new = torch.min(torch.max(x_new, x_curr - eps), x_curr + eps)
             x_new = torch.clamp(x_new, 0.0, 1.0)
@@ -499,6 +502,14 @@ def square(ctx, x, eps, n_queries=5000, p_init=0.8, restarts=1):
     return out, None
 
 
+def raw_rows(seed, stream, gidx, n):
+    """uint32 draws of n values for each sample index: [len(gidx), n] (the same numbers as raw(..., offset(g, n), n))."""
+    blocks = (n + 3) // 4
+    counters = np.asarray([offset(int(g), n) for g in gidx], dtype=np.uint64)[:, None] + np.arange(blocks, dtype=np.uint64)[None, :]
+    r = philox(seed, stream, counters)
+    return np.stack(r, axis=2).reshape(len(gidx), -1)[:, :n].astype(np.uint32)
+
+
 def random_l0(ctx, x, k=28, max_steps=250):
     """Ilie et al. 2020: each step sets at most k random pixels of the original image to random values."""
     n, (c, h, w) = len(x), x.shape[1:]
@@ -508,21 +519,19 @@ def random_l0(ctx, x, k=28, max_steps=250):
         rows = active.nonzero().flatten()
         if len(rows) == 0:
             break
-        st = stream_of(ctx.base, "random_pixels", step)
+        u = raw_rows(ctx.seed, stream_of(ctx.base, "random_pixels", step), ctx.gidx[rows].tolist(), k * (1 + c))
+        pix = torch.from_numpy(((u[:, :k].astype(np.uint64) >> np.uint64(8)) * np.uint64(hw) >> np.uint64(24)).astype(np.int64))
+        vals = torch.from_numpy(to_unit(u[:, k:]))
         imgs = x[rows].clone().view(len(rows), c, hw)
-        for a, j in enumerate(rows):
-            u = raw(ctx.seed, st, offset(int(ctx.gidx[j]), k * (1 + c)), k * (1 + c))
-            vals = to_unit(u[k:])
-            for p in range(k):
-                pix = below(u[p], hw)
-                for ch in range(c):
-                    imgs[a, ch, pix] = float(vals[p * c + ch])
+        ar = torch.arange(len(rows))
+        for p in range(k):  # in order, so a pixel drawn twice keeps its later values
+            for ch in range(c):
+                imgs[ar, ch, pix[:, p]] = vals[:, p * c + ch]
         imgs = imgs.view(len(rows), c, h, w)
         with torch.no_grad():
             adv = ctx.adversarial(ctx.model(imgs).argmax(1), ctx.goal[rows])
         nsteps[rows] += 1
-        last = step == max_steps - 1
-        write = adv | last
+        write = adv | (step == max_steps - 1)
         out[rows[write]] = imgs[write]
         active[rows[adv]] = False
     return out, nsteps
