@@ -67,7 +67,7 @@ public static class Conv
         var Bs = SharedMemory.Allocate<float>(BK * BN);
         int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, member = Grid.IdxZ;
-        int plane = s.OH * s.OW, cols = s.N * plane, kTotal = s.C * s.KH * s.KW;
+        int plane = s.OH * s.OW, cols = s.N * plane, khw = s.KH * s.KW, kTotal = s.C * khw;
         long wBase = (long)member * s.O * kTotal;
         // thread t stages column n0 + t of every K slice: decode it once
         int j = n0 + t;
@@ -79,10 +79,24 @@ public static class Conv
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
+            for (int l = 0; l < BK; l++) LoadWeights(w, As, s, wBase, m0, k0, kTotal, t + l * Threads);
+            // rows k0..k0+15 of this thread's column: decode k0 once, then step (c, ki, kj) without divisions
+            int c = k0 / khw, r = k0 - c * khw;
+            int ki = r / s.KW, kj = r - ki * s.KW;
             for (int l = 0; l < BK; l++)
             {
-                LoadWeights(w, As, s, wBase, m0, k0, kTotal, t + l * Threads);
-                Bs[l * BN + t] = Patch(x, s, xBase, ihBase, iwBase, k0 + l, kTotal, colOk);
+                int ih = ihBase + ki, iw = iwBase + kj;
+                bool inside = colOk && k0 + l < kTotal && ih >= 0 && ih < s.H && iw >= 0 && iw < s.W;
+                Bs[l * BN + t] = inside ? x[xBase + ((long)c * s.H + ih) * s.W + iw] : 0f;
+                if (++kj == s.KW)
+                {
+                    kj = 0;
+                    if (++ki == s.KH)
+                    {
+                        ki = 0;
+                        c++;
+                    }
+                }
             }
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
@@ -172,19 +186,14 @@ public static class Conv
         As[k * BM + m] = v;
     }
 
-    /// <summary>dY at the output position that reads input (ih, iw) through kernel tap k = (member, o, ki, kj), or 0 if none does.</summary>
-    private static float Scatter(ArrayView<float> dy, in ConvShape s, int z, int img, int ih, int iw, int k, int kTotal, bool colOk)
+    /// <summary>dY at the output position that reads input (ih, iw) through tap (ki, kj) of output channel o, or 0 if none does.</summary>
+    private static float Tap(ArrayView<float> dy, in ConvShape s, int member, int img, int o, int ih, int iw, int ki, int kj)
     {
-        if (!colOk || k >= kTotal) return 0f;
-        int khw = s.KH * s.KW, okhw = s.O * khw;
-        int e = k / okhw, r = k - e * okhw;
-        int o = r / khw, q = r - o * khw;
-        int ki = q / s.KW, kj = q - ki * s.KW;
         int hn = ih + s.PadH - ki, wn = iw + s.PadW - kj;
         if (hn < 0 || wn < 0) return 0f;
-        int oh = hn / s.StrideH, ow = wn / s.StrideW;
+        // stride 1 is the common case: skip the divisions
+        int oh = s.StrideH == 1 ? hn : hn / s.StrideH, ow = s.StrideW == 1 ? wn : wn / s.StrideW;
         if (oh * s.StrideH != hn || ow * s.StrideW != wn || oh >= s.OH || ow >= s.OW) return 0f;
-        int member = s.Broadcast != 0 ? e : z;
         return dy[(((long)member * s.N + img) * s.O + o) * s.OH * s.OW + oh * s.OW + ow];
     }
 
@@ -202,8 +211,8 @@ public static class Conv
         var Bs = SharedMemory.Allocate<float>(BK * BN);
         int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, z = Grid.IdxZ;
-        int hw = s.H * s.W, cols = s.N * hw;
-        int kTotal = (s.Broadcast != 0 ? s.E : 1) * s.O * s.KH * s.KW;
+        int hw = s.H * s.W, cols = s.N * hw, khw = s.KH * s.KW, okhw = s.O * khw;
+        int kTotal = (s.Broadcast != 0 ? s.E : 1) * okhw;
         int j = n0 + t;
         bool colOk = j < cols;
         int img = colOk ? j / hw : 0, p = j - img * hw;
@@ -211,10 +220,27 @@ public static class Conv
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
+            for (int l = 0; l < BK; l++) LoadWeightsT(w, As, s, z, m0, k0, kTotal, t + l * Threads);
+            // rows k0..k0+15 = taps (member, o, ki, kj): decode k0 once, then step without divisions
+            int e = k0 / okhw, r = k0 - e * okhw;
+            int o = r / khw, q = r - o * khw;
+            int ki = q / s.KW, kj = q - ki * s.KW;
             for (int l = 0; l < BK; l++)
             {
-                LoadWeightsT(w, As, s, z, m0, k0, kTotal, t + l * Threads);
-                Bs[l * BN + t] = Scatter(dy, s, z, img, ih, iw, k0 + l, kTotal, colOk);
+                Bs[l * BN + t] = colOk && k0 + l < kTotal ? Tap(dy, s, s.Broadcast != 0 ? e : z, img, o, ih, iw, ki, kj) : 0f;
+                if (++kj == s.KW)
+                {
+                    kj = 0;
+                    if (++ki == s.KH)
+                    {
+                        ki = 0;
+                        if (++o == s.O)
+                        {
+                            o = 0;
+                            e++;
+                        }
+                    }
+                }
             }
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
@@ -288,20 +314,6 @@ public static class Conv
 
     // ---- backward weight ----
 
-    private static void LoadGrad(ArrayView<float> dy, ArrayView<float> As, in ConvShape s, int member, int m0, int j0, int jEnd, int idx)
-    {
-        int m = idx >> 4, k = idx & (BK - 1);
-        int o = m0 + m, j = j0 + k;
-        float v = 0f;
-        if (o < s.O && j < jEnd)
-        {
-            int plane = s.OH * s.OW;
-            int img = j / plane, p = j - img * plane;
-            v = dy[(((long)member * s.N + img) * s.O + o) * plane + p];
-        }
-        As[k * BM + m] = v;
-    }
-
     private static void PutWeight(ArrayView<float> partial, in ConvShape s, long outBase, int o, int col, int kTotal, float v)
     {
         if (o < s.O && col < kTotal) partial[outBase + (long)o * kTotal + col] = v;
@@ -329,9 +341,12 @@ public static class Conv
             int oh = p / s.OW, ow = p - oh * s.OW;
             int ihBase = oh * s.StrideH - s.PadH, iwBase = ow * s.StrideW - s.PadW;
             long xBase = InputBase(s, member, img);
+            // thread t loads dY rows o = m0 + (t >> 4) + 4l at column j (the same j as its patch row): decoded above
+            long dyBase = (((long)member * s.N + img) * s.O) * plane + p;
             for (int l = 0; l < BK; l++)
             {
-                LoadGrad(dy, As, s, member, m0, j0, jEnd, t + l * Threads);
+                int o = m0 + kc + 4 * l;
+                As[jr * BM + kc + 4 * l] = rowOk && o < s.O ? dy[dyBase + (long)o * plane] : 0f;
                 Bs[jr * BN + kc + 4 * l] = Patch(x, s, xBase, ihBase, iwBase, n0 + kc + 4 * l, kTotal, rowOk);
             }
             Group.Barrier();
