@@ -199,6 +199,7 @@ public sealed class ZoomBlur : Corruption
         var x = ws.Doubles(0, p);
         var acc = ws.Floats(0, p);
         var z = ws.Doubles(2, p);
+        var padded = ws.Doubles(3, plans[0].PaddedSize);
         // the original's image and sum are float32 arrays; scipy interpolates in double and stores float32
         for (int c = 0; c < shape.C; c++)
         {
@@ -206,7 +207,7 @@ public sealed class ZoomBlur : Corruption
             acc.Clear();
             foreach (var plan in plans)
             {
-                plan.Apply(x, z);
+                plan.Apply(x, z, padded);
                 for (int i = 0; i < p; i++) acc[i] += (float)z[i];
             }
             float n = plans.Length + 1;

@@ -33,10 +33,14 @@ public readonly struct CorruptionRandom
         for (; i + 4 <= n; i += 4)
         {
             Philox.Block(Seed, Stream, offset + (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
-            dst[i] = Philox.BoxMuller(r0, r1, false);
-            dst[i + 1] = Philox.BoxMuller(r0, r1, true);
-            dst[i + 2] = Philox.BoxMuller(r2, r3, false);
-            dst[i + 3] = Philox.BoxMuller(r2, r3, true);
+            // Philox.BoxMuller's expressions, with each pair's radius and angle computed once
+            double radius = Math.Sqrt(-2.0 * Math.Log(Philox.ToUnitOpenLow(r0))), angle = 2.0 * Math.PI * Philox.ToUnit(r1);
+            dst[i] = (float)(radius * Math.Cos(angle));
+            dst[i + 1] = (float)(radius * Math.Sin(angle));
+            radius = Math.Sqrt(-2.0 * Math.Log(Philox.ToUnitOpenLow(r2)));
+            angle = 2.0 * Math.PI * Philox.ToUnit(r3);
+            dst[i + 2] = (float)(radius * Math.Cos(angle));
+            dst[i + 3] = (float)(radius * Math.Sin(angle));
         }
         for (; i < n; i++) dst[i] = Philox.Normal(Seed, Stream, offset, i);
     }

@@ -32,12 +32,17 @@ public sealed class ShotNoise : Corruption
     public override void Apply(ReadOnlySpan<byte> src, Span<double> dst, ImageShape shape, int severity, in CorruptionRandom rng, Workspace ws)
     {
         double c = C[severity - 1];
+        var table = Tables[severity - 1];
         for (int i = 0; i < shape.Size; i++)
         {
-            int k = Poisson.Sample(Unit(src[i]) * c, new PixelPairs(rng, i));
+            int k = Poisson.Sample(table[src[i]], new PixelPairs(rng, i));
             dst[i] = Out(k / c);
         }
     }
+
+    /// <summary>The sampler's constants for each 8-bit value at each severity (λ = c·v/255).</summary>
+    private static readonly Poisson.Constants[][] Tables =
+        C.Select(c => Enumerable.Range(0, 256).Select(v => Poisson.Constants.Of(v / 255.0 * c)).ToArray()).ToArray();
 
     /// <summary>Element i's attempt t reads block i·64 + t of field 0.</summary>
     internal readonly struct PixelPairs(CorruptionRandom rng, long element) : IUniformPairs

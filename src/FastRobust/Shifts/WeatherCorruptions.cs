@@ -39,7 +39,8 @@ public sealed class Snow : Corruption
         var layer = ws.Doubles(0, p);
         var zoomed = ws.Doubles(1, p);
         for (int i = 0; i < p; i++) layer[i] = c.Loc + c.Scale * normals[i];
-        Zooms.GetOrAdd((h, w, severity), k => new ClippedZoom(k.Item1, k.Item2, C[k.Item3 - 1].Zoom)).Apply(layer, zoomed);
+        var zoom = Zooms.GetOrAdd((h, w, severity), k => new ClippedZoom(k.Item1, k.Item2, C[k.Item3 - 1].Zoom));
+        zoom.Apply(layer, zoomed, ws.Doubles(2, zoom.PaddedSize));
         var flakes = ws.Bytes(0, p);
         for (int i = 0; i < p; i++)
         {

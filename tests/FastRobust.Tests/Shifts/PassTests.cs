@@ -54,11 +54,11 @@ public class PassTests
     {
         var src = Plane(32, 32, 2);
         var dst = new double[32 * 32];
-        new ClippedZoom(32, 32, 1.0).Apply(src, dst);
+        new ClippedZoom(32, 32, 1.0).Apply(src, dst, new double[33 * 33]);
         Assert.Equal(src, dst);
         // a horizontal ramp zoomed by 2 about the centre: crop 16 px (8..23), 32 outputs spanning them
         var ramp = Enumerable.Range(0, 1024).Select(i => (double)(i % 32)).ToArray();
-        new ClippedZoom(32, 32, 2.0).Apply(ramp, dst);
+        new ClippedZoom(32, 32, 2.0).Apply(ramp, dst, new double[33 * 33]);
         for (int x = 0; x < 32; x++) Assert.Equal(8 + x * 15.0 / 31, dst[5 * 32 + x], 9);
     }
 

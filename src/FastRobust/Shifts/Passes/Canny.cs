@@ -9,14 +9,38 @@ namespace FastRobust.Shifts.Passes;
 /// </summary>
 internal static class Canny
 {
+    /// <summary>Per-thread buffers, so a batch allocates nothing per image.</summary>
+    private static class Scratch
+    {
+        [ThreadStatic] private static int[][]? _ints;
+        [ThreadStatic] private static byte[]? _map;
+        [ThreadStatic] private static Stack<int>? _stack;
+
+        public static Span<int> Ints(int slot, int n)
+        {
+            _ints ??= new int[3][];
+            if (_ints[slot] == null || _ints[slot].Length < n) _ints[slot] = new int[n];
+            return _ints[slot].AsSpan(0, n);
+        }
+
+        public static Span<byte> Map(int n)
+        {
+            if (_map == null || _map.Length < n) _map = new byte[n];
+            return _map.AsSpan(0, n);
+        }
+
+        public static Stack<int> Stack => _stack ??= new Stack<int>();
+    }
+
     private const int Tg22 = 13573; // (int)(tan 22.5° · 2^15 + 0.5)
 
     public static void Apply(ReadOnlySpan<byte> src, Span<byte> dst, int h, int w, int low, int high)
     {
         int n = h * w;
-        var dx = new int[n];
-        var dy = new int[n];
-        var mag = new int[(h + 2) * (w + 2)]; // zero frame
+        var dx = Scratch.Ints(0, n);
+        var dy = Scratch.Ints(1, n);
+        var mag = Scratch.Ints(2, (h + 2) * (w + 2)); // zero frame
+        mag.Clear();
         for (int y = 0; y < h; y++)
         {
             int ym = Math.Max(y - 1, 0) * w, y0 = y * w, yp = Math.Min(y + 1, h - 1) * w;
@@ -31,8 +55,9 @@ internal static class Canny
             }
         }
         // 0: candidate (weak), 1: not an edge, 2: edge
-        var map = new byte[n];
-        var stack = new Stack<int>();
+        var map = Scratch.Map(n);
+        var stack = Scratch.Stack;
+        stack.Clear();
         int mw = w + 2;
         for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)

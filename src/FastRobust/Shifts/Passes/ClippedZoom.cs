@@ -8,9 +8,8 @@ namespace FastRobust.Shifts.Passes;
 /// </summary>
 internal sealed class ClippedZoom
 {
-    private readonly int[] _y0, _x0;
+    private readonly int[] _r0, _r1, _c0, _c1;
     private readonly double[] _ty, _tx;
-    private readonly bool[] _yLast, _xLast;
     private readonly int _h, _w;
 
     public ClippedZoom(int h, int w, double zoom)
@@ -18,14 +17,19 @@ internal sealed class ClippedZoom
         _h = h;
         _w = w;
         Zoom = zoom;
-        (_y0, _ty, _yLast) = Axis(h, zoom);
-        (_x0, _tx, _xLast) = Axis(w, zoom);
+        // sources are read from an (h + 1) × (w + 1) copy whose last row and column are 0: a neighbour past the crop's
+        // end reads there, as scipy (which sees only the crop) reads its constant 0
+        (_r0, _r1, _ty) = Axis(h, zoom, w + 1);
+        (_c0, _c1, _tx) = Axis(w, zoom, 1);
     }
 
     public double Zoom { get; }
 
-    /// <summary>Source index and weight of the upper neighbour for each kept output index along one axis.</summary>
-    private static (int[] Index, double[] T, bool[] Last) Axis(int n, double zoom)
+    /// <summary>Values an <see cref="Apply"/> scratch buffer needs.</summary>
+    public int PaddedSize => (_h + 1) * (_w + 1);
+
+    /// <summary>For each kept output index: offsets (× stride) of the two source neighbours and the upper one's weight.</summary>
+    private static (int[] Lo, int[] Hi, double[] T) Axis(int n, double zoom, int stride)
     {
         int crop = (int)Math.Ceiling(n / zoom);
         int top = (n - crop) / 2;
@@ -33,37 +37,39 @@ internal sealed class ClippedZoom
         int trim = (outSize - n) / 2;
         if (trim < 0 || outSize < n) throw new ArgumentException($"zoom {zoom} on {n} pixels leaves fewer than {n}");
         double step = outSize > 1 ? (crop - 1) / (double)(outSize - 1) : 1.0;
-        var index = new int[n];
+        var lo = new int[n];
+        var hi = new int[n];
         var t = new double[n];
-        var last = new bool[n];
         for (int i = 0; i < n; i++)
         {
             double c = (i + trim) * step;
             int i0 = (int)Math.Floor(c);
-            index[i] = top + i0;
+            lo[i] = (top + i0) * stride;
+            hi[i] = (i0 + 1 >= crop ? n : top + i0 + 1) * stride;
             t[i] = c - i0;
-            // scipy sees only the crop: a neighbour past its end reads the constant 0
-            last[i] = i0 + 1 >= crop;
         }
-        return (index, t, last);
+        return (lo, hi, t);
     }
 
-    /// <summary>dst = clipped_zoom(src) for one h × w plane.</summary>
-    public void Apply(ReadOnlySpan<double> src, Span<double> dst)
+    /// <summary>dst = clipped_zoom(src) for one h × w plane; <paramref name="padded"/> holds <see cref="PaddedSize"/> values.</summary>
+    public void Apply(ReadOnlySpan<double> src, Span<double> dst, Span<double> padded)
     {
-        int w = _w;
+        int w = _w, pw = w + 1;
+        padded[..PaddedSize].Clear();
+        for (int y = 0; y < _h; y++) src.Slice(y * w, w).CopyTo(padded.Slice(y * pw, w));
+        ReadOnlySpan<double> p = padded;
         for (int y = 0; y < _h; y++)
         {
-            int r0 = _y0[y] * w, r1 = _yLast[y] ? -1 : r0 + w;
+            int r0 = _r0[y], r1 = _r1[y];
             double ty = _ty[y], sy = 1 - ty;
+            var o = dst.Slice(y * w, w);
             for (int x = 0; x < w; x++)
             {
-                int c0 = _x0[x];
+                int c0 = _c0[x], c1 = _c1[x];
                 double tx = _tx[x], sx = 1 - tx;
-                bool xl = _xLast[x];
-                double top = sx * src[r0 + c0] + (xl ? 0 : tx * src[r0 + c0 + 1]);
-                double bottom = r1 < 0 ? 0 : sx * src[r1 + c0] + (xl ? 0 : tx * src[r1 + c0 + 1]);
-                dst[y * w + x] = sy * top + ty * bottom;
+                double top = sx * p[r0 + c0] + tx * p[r0 + c1];
+                double bottom = sx * p[r1 + c0] + tx * p[r1 + c1];
+                o[x] = sy * top + ty * bottom;
             }
         }
     }

@@ -10,14 +10,18 @@ internal static class DistanceTransform
     private const int Shift = 16, Border = 2;
     private const uint Init = int.MaxValue, Max = int.MaxValue >> 2;
 
+    [ThreadStatic] private static uint[]? _t;
+
     public static void Apply(ReadOnlySpan<byte> src, Span<float> dst, int h, int w)
     {
         uint hv = (uint)Math.Round(1f * (double)(1 << Shift), MidpointRounding.ToEven);
         uint diag = (uint)Math.Round(1.4f * (double)(1 << Shift), MidpointRounding.ToEven);
         uint knight = (uint)Math.Round(2.1969f * (double)(1 << Shift), MidpointRounding.ToEven);
         int step = w + 2 * Border;
-        var t = new uint[(h + 2 * Border) * step];
-        Array.Fill(t, Init);
+        int size = (h + 2 * Border) * step;
+        if (_t == null || _t.Length < size) _t = new uint[size];
+        var t = _t.AsSpan(0, size);
+        t.Fill(Init);
         for (int y = 0; y < h; y++)
         {
             int row = (y + Border) * step + Border;

@@ -42,17 +42,30 @@ internal sealed class MotionBlur
     public void Apply(ReadOnlySpan<byte> src, Span<byte> dst, int h, int w)
     {
         int taps = _kernel.Length;
+        int minX = _dx.Min(), maxX = _dx.Max(), minY = _dy.Min(), maxY = _dy.Max();
+        Span<int> offset = stackalloc int[taps];
+        for (int i = 0; i < taps; i++) offset[i] = _dy[i] * w + _dx[i];
+        var k = _kernel;
         for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
         {
-            double q = 0;
-            for (int i = 0; i < taps; i++)
+            bool rowInside = y + minY >= 0 && y + maxY < h;
+            for (int x = 0; x < w; x++)
             {
-                int sy = Math.Clamp(y + _dy[i], 0, h - 1), sx = Math.Clamp(x + _dx[i], 0, w - 1);
-                q += _kernel[i] * (src[sy * w + sx] * 257.0);
+                double q = 0;
+                if (rowInside && x + minX >= 0 && x + maxX < w)
+                {
+                    int at = y * w + x;
+                    for (int i = 0; i < taps; i++) q += k[i] * (src[at + offset[i]] * 257.0);
+                }
+                else
+                    for (int i = 0; i < taps; i++)
+                    {
+                        int sy = Math.Clamp(y + _dy[i], 0, h - 1), sx = Math.Clamp(x + _dx[i], 0, w - 1);
+                        q += k[i] * (src[sy * w + sx] * 257.0);
+                    }
+                int quantum = q <= 0 ? 0 : q >= 65535 ? 65535 : (int)(q + 0.5);
+                dst[y * w + x] = (byte)(quantum / 257);
             }
-            int quantum = q <= 0 ? 0 : q >= 65535 ? 65535 : (int)(q + 0.5);
-            dst[y * w + x] = (byte)(quantum / 257);
         }
     }
 }

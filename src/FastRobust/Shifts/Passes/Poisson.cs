@@ -10,37 +10,47 @@ internal static class Poisson
 {
     public const int MaxAttempts = 64;
 
-    /// <summary>One Poisson(λ) count; <paramref name="pair"/>(t) gives attempt t's two uniforms in [0, 1).</summary>
-    public static int Sample<TSource>(double lambda, in TSource source) where TSource : struct, IUniformPairs
+    /// <summary>The per-λ constants of both methods (so a table of them serves every pixel of one 8-bit value).</summary>
+    public readonly record struct Constants(double Lambda, double ExpNeg, double LogLam, double A, double B, double LogInvAlpha, double Vr)
     {
+        public static Constants Of(double lambda)
+        {
+            if (!(lambda >= 10)) return new Constants(lambda, Math.Exp(-lambda), 0, 0, 0, 0, 0);
+            double slam = Math.Sqrt(lambda), b = 0.931 + 2.53 * slam;
+            return new Constants(lambda, 0, Math.Log(lambda), -0.059 + 0.02483 * b, b, Math.Log(1.1239 + 1.1328 / (b - 3.4)), 0.9277 - 3.6224 / (b - 2));
+        }
+    }
+
+    /// <summary>One Poisson(λ) count; <paramref name="source"/>.Pair(t) gives attempt t's two uniforms in [0, 1).</summary>
+    public static int Sample<TSource>(double lambda, in TSource source) where TSource : struct, IUniformPairs =>
+        Sample(Constants.Of(lambda), source);
+
+    public static int Sample<TSource>(in Constants k, in TSource source) where TSource : struct, IUniformPairs
+    {
+        double lambda = k.Lambda;
         if (!(lambda > 0)) return 0;
         if (lambda < 10)
         {
             var (u, _) = source.Pair(0);
-            double p = Math.Exp(-lambda), cdf = p;
-            int k = 0;
-            while (u > cdf && k < 200)
+            double p = k.ExpNeg, cdf = p;
+            int n = 0;
+            while (u > cdf && n < 200)
             {
-                k++;
-                p *= lambda / k;
+                n++;
+                p *= lambda / n;
                 cdf += p;
             }
-            return k;
+            return n;
         }
-        double slam = Math.Sqrt(lambda), loglam = Math.Log(lambda);
-        double b = 0.931 + 2.53 * slam;
-        double a = -0.059 + 0.02483 * b;
-        double invAlpha = 1.1239 + 1.1328 / (b - 3.4);
-        double vr = 0.9277 - 3.6224 / (b - 2);
         for (int t = 0; t < MaxAttempts; t++)
         {
             var (u0, v) = source.Pair(t);
             double u = u0 - 0.5;
             double us = 0.5 - Math.Abs(u);
-            long k = (long)Math.Floor((2 * a / us + b) * u + lambda + 0.43);
-            if (us >= 0.07 && v <= vr) return (int)k;
-            if (k < 0 || (us < 0.013 && v > us)) continue;
-            if (Math.Log(v) + Math.Log(invAlpha) - Math.Log(a / (us * us) + b) <= -lambda + k * loglam - LogGamma(k + 1)) return (int)k;
+            long n = (long)Math.Floor((2 * k.A / us + k.B) * u + lambda + 0.43);
+            if (us >= 0.07 && v <= k.Vr) return (int)n;
+            if (n < 0 || (us < 0.013 && v > us)) continue;
+            if (Math.Log(v) + k.LogInvAlpha - Math.Log(k.A / (us * us) + k.B) <= -lambda + n * k.LogLam - LogGamma(n + 1)) return (int)n;
         }
         return (int)Math.Round(lambda);
     }
