@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 stale() {
   [ ! -f "$dll" ] && return 0
-  [ -n "$(find "$here/src" "$here/Directory.Build.props" -newer "$dll" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit 2>/dev/null)" ]
+  [ -n "$(find "$here/src" "$here/kernels" "$here/Directory.Build.props" -newer "$dll" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit 2>/dev/null)" ]
 }
 if stale; then
   echo "building FastRobust (Release)..." >&2
