@@ -4,7 +4,9 @@
   accuracy: every attack on the first 500 MNIST test images with the fixture model (attack_mnist.*): FastRobust's
             robust accuracy (from `./run.sh attack --json`), the same adversarial images re-judged by PyTorch,
             the reference's robust accuracy, and how many samples the two engines judge differently.
-            /usr/bin/python3 tests/FastRobust.Tests/Fixtures/attack_compare.py accuracy [--images 500]
+            /usr/bin/python3 tests/FastRobust.Tests/Fixtures/attack_compare.py accuracy [--images 500] [--only ROWS]
+            --only picks rows of ACCURACY_CONFIGS by 1-based number or attack name (e.g. --only 8 or --only cw,square),
+            to split a long comparison into several invocations.
   speed:    PGD-10 (L∞, ε = 8/255, α = 2/255, no early stopping) image-steps per second, FastRobust's attack verb
             against a torchattacks-style PyTorch loop on the same model, images and threads, alternating rounds.
             /usr/bin/python3 tests/FastRobust.Tests/Fixtures/attack_compare.py speed --model M.json --weights W.safetensors
@@ -74,8 +76,12 @@ def accuracy(a):
     print(f"{a.images} MNIST test images, model attack_mnist (FastRobust-trained small CNN), seed 0, torch {torch.__version__}, {torch.get_num_threads()} threads\n")
     print("| attack | settings | FastRobust | its images judged by PyTorch | reference | difference | samples judged differently | FastRobust s | reference s |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    picked = [(i, c) for i, c in enumerate(ACCURACY_CONFIGS, 1)
+              if a.only is None or str(i) in a.only.split(",") or c[0] in a.only.split(",")]
+    if not picked:
+        raise SystemExit(f"--only {a.only} picks no configuration")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, o in ACCURACY_CONFIGS:
+        for _, (name, o) in picked:
             out = os.path.join(tmp, "adv.npy")
             js = ours(margs, name, o, out)
             adv = torch.from_numpy(np.load(out))
@@ -149,6 +155,7 @@ def main():
     sub = ap.add_subparsers(dest="mode", required=True)
     acc = sub.add_parser("accuracy")
     acc.add_argument("--images", type=int, default=500)
+    acc.add_argument("--only", default=None, help="comma-separated row numbers (1-based) or attack names")
     sp = sub.add_parser("speed")
     sp.add_argument("--model", required=True)
     sp.add_argument("--weights", required=True)
