@@ -43,13 +43,15 @@ public static class MeasureCommand
         ascent.AcceptOnlyFromAmong("sign", "sgd");
         var ascentSteps = new Option<int>("--ascent-steps") { Description = "Gradient-ascent steps per restart", DefaultValueFactory = _ => d.AscentSteps };
         var worstImages = new Option<int>("--worst-case-images") { Description = "Images the worst-case accuracy is measured on", DefaultValueFactory = _ => d.WorstCaseImages };
+        var searchChunk = new Option<int>("--search-chunk") { Description = "Images per decision of the adaptive σ-step rule (and per accuracy pass of the worst-case search)", DefaultValueFactory = _ => d.SearchChunk };
+        var searchBatch = new Option<int>("--search-batch") { Description = "Images per forward pass of the σ searches (all samples at once; per sample with --sequential); at most --search-chunk is used", DefaultValueFactory = _ => d.SearchBatch };
         var sequential = new Option<bool>("--sequential") { Description = "Evaluate the σ-search samples one model after another instead of as one ensemble (same results; for speed comparisons)" };
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
         var cmd = new Command("measure", "Measure a model: performance and uncertainty, norm-based measures and sharpness (Jiang et al. 2020)")
         {
             model, weights, init, dataset, split, limit, measures, output, batch, searches, images, target, tolerance, samples, sigmaDepth,
-            sigmaLower, sigmaUpper, convention, evaluation, z, eps, alphaUpper, alphaDepth, restarts, ascent, ascentSteps, worstImages, sequential, device, seed,
+            sigmaLower, sigmaUpper, convention, evaluation, z, eps, alphaUpper, alphaDepth, restarts, ascent, ascentSteps, worstImages, searchChunk, searchBatch, sequential, device, seed,
         };
         cmd.SetAction(r =>
         {
@@ -69,6 +71,8 @@ public static class MeasureCommand
                 SigmaConvention = r.GetValue(convention) == "port" ? SigmaConvention.Port : SigmaConvention.Paper,
                 SigmaEvaluation = r.GetValue(evaluation) == "full" ? SearchEvaluation.Full : SearchEvaluation.Adaptive,
                 AdaptiveZ = r.GetValue(z), SequentialSamples = r.GetValue(sequential), MagnitudeEpsilon = r.GetValue(eps),
+                SearchChunk = CommonOptions.Positive(r.GetValue(searchChunk), "--search-chunk"),
+                SearchBatch = CommonOptions.Positive(r.GetValue(searchBatch), "--search-batch"),
                 AlphaUpper = r.GetValue(alphaUpper), AlphaSearchDepth = CommonOptions.Positive(r.GetValue(alphaDepth), "--alpha-depth"),
                 WorstCaseRestarts = CommonOptions.Positive(r.GetValue(restarts), "--restarts"),
                 AscentRule = r.GetValue(ascent) == "sgd" ? AscentRule.Sgd : AscentRule.Sign,
@@ -101,6 +105,7 @@ public static class MeasureCommand
             var results = MeasureSuite.Compute(m, data, options, m0);
             Console.Write(results.Format());
             foreach (var note in results.Notes) Console.WriteLine(note);
+            if (OpProfiler.Enabled) Console.Error.WriteLine(OpProfiler.Report());
             if (outPath != null)
             {
                 results.ToTable().Write(outPath);

@@ -63,7 +63,9 @@ public static class MeasureSuite
 
     private static void ComputeSharpness(MeasureResults results, Model model, Dataset data, MeasureOptions o, Model? init, Stopwatch clock)
     {
+        var ts = clock.Elapsed;
         var sharp = SharpnessData.Create(model, data, o.SharpnessImages, o.Seed, o.Batch);
+        results.Notes.Add($"sharpness subset: {sharp.N} images, unperturbed accuracy {sharp.Accuracy:F4} [{(clock.Elapsed - ts).TotalSeconds:F1}s]");
         var w = FoldedNetwork.From(model).WeightVector();
         var w0 = init == null ? null : FoldedNetwork.From(init).WeightVector();
         int m = data.N;
