@@ -14,6 +14,10 @@ namespace FastRobust.Gpu;
 /// </summary>
 internal sealed class KernelSet(Accelerator a)
 {
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double>? _corruptPerValue;
+    public Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double> CorruptPerValue =>
+        _corruptPerValue ??= a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double>(CorruptionKernels.PerValue);
+
     private Action<KernelConfig, AV, int, float>? _fill;
     public Action<KernelConfig, AV, int, float> Fill => _fill ??= a.LoadStreamKernel<AV, int, float>(Elementwise.Fill);
 

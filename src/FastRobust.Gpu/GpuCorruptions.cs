@@ -1,0 +1,52 @@
+using FastRobust.Kernels;
+using FastRobust.Shifts;
+using ILGPU.Runtime;
+
+namespace FastRobust.Gpu;
+
+/// <summary>
+/// The corruptions that have a kernel (kernels/Corruptions.cs), over a whole batch on the GPU: the same bytes as
+/// <see cref="Corruptions.ApplyBytes"/>. So far the per-value noises (gaussian, speckle, impulse); every other
+/// corruption runs on the host (<see cref="Supports"/> says which). Not yet called by the corrupt verb or the study.
+/// </summary>
+public static class GpuCorruptions
+{
+    public static bool Supports(Corruption corruption) => Kind(corruption) >= 0;
+
+    private static int Kind(Corruption corruption) => corruption switch
+    {
+        GaussianNoise => CorruptionKernels.GaussianNoise,
+        SpeckleNoise => CorruptionKernels.SpeckleNoise,
+        ImpulseNoise => CorruptionKernels.ImpulseNoise,
+        _ => -1,
+    };
+
+    private static double Constant(Corruption corruption, int severity) => corruption switch
+    {
+        GaussianNoise => GaussianNoise.C[severity - 1],
+        SpeckleNoise => SpeckleNoise.C[severity - 1],
+        ImpulseNoise => ImpulseNoise.C[severity - 1],
+        _ => throw new ArgumentException($"{corruption.Name} has no GPU kernel yet", nameof(corruption)),
+    };
+
+    /// <summary>8-bit NCHW in, 8-bit NCHW out; image i draws as image <paramref name="firstIndex"/> + i of the set.</summary>
+    public static byte[] ApplyBytes(IlgpuBackend backend, Corruption corruption, int severity, ReadOnlySpan<byte> images, int n,
+        ImageShape shape, ulong seed, long firstIndex = 0)
+    {
+        if (severity is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(severity), $"severity {severity} is not in 1-5");
+        double c = Constant(corruption, severity);
+        long total = (long)n * shape.Size;
+        if (images.Length < total) throw new ArgumentException($"{images.Length} bytes for {n} images of {shape}");
+        var result = new byte[total];
+        if (total == 0) return result;
+        var a = backend.Accelerator;
+        using var src = a.Allocate1D(images[..(int)total].ToArray());
+        using var dst = a.Allocate1D<byte>(total);
+        dst.View.MemSet(a.DefaultStream, 0xCD); // poison: a value the kernel forgot cannot pass for the host's
+        ulong streamBase = new CorruptionRandom(seed, corruption.Index, severity, 0).Stream;
+        backend.K.CorruptPerValue(backend.Elements(total), src.View, dst.View, IlgpuBackend.N(total), shape.Size, firstIndex, seed, streamBase, Kind(corruption), c);
+        a.Synchronize();
+        dst.CopyToCPU(result);
+        return result;
+    }
+}
