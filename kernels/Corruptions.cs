@@ -4,7 +4,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// The per-value CIFAR-10-C corruptions (src/FastRobust/Shifts/NoiseCorruptions.cs) over a whole batch of 8-bit
+/// The per-value CIFAR-10-C corruptions and contrast (src/FastRobust/Shifts/NoiseCorruptions.cs) over a whole batch of 8-bit
 /// CHW images, 8-bit out. Each value's draws come from the same Philox block as on the host — stream
 /// streamBase | image index, counter = the value's block in field 0 — and the arithmetic is the host's, in double,
 /// so the bytes are the host's (Box–Muller through KMath, whose log/sin/cos may differ from .NET's in the last
@@ -37,9 +37,32 @@ public static class CorruptionKernels
                 float noise = lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
                 v = kind == GaussianNoise ? x + noise * c : x + x * (noise * c);
             }
-            // Corruption.Out, then Corruptions.Quantize (np.uint8's truncation)
-            double o = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-            dst[idx] = o >= 255 ? (byte)255 : o > 0 ? (byte)o : (byte)0;
+            // Corruption.Out, then Corruptions.Quantize
+            dst[idx] = Quantize((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
         }
     }
+
+    /// <summary>
+    /// Contrast: (x − m)·c + m about each plane's mean m, one thread per (image, channel) plane summing in the
+    /// host's order, so the mean and the bytes are the host's exactly.
+    /// </summary>
+    [Kernel]
+    public static void Contrast(ArrayView<byte> src, ArrayView<byte> dst, int planes, int plane, double c)
+    {
+        for (int q = Stride.Start; q < planes; q += Stride.Step)
+        {
+            long b = (long)q * plane;
+            double sum = 0;
+            for (int i = 0; i < plane; i++) sum += src[b + i] / 255.0;
+            double mean = sum / plane;
+            for (int i = 0; i < plane; i++)
+            {
+                double v = (src[b + i] / 255.0 - mean) * c + mean;
+                dst[b + i] = Quantize((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+            }
+        }
+    }
+
+    /// <summary>Corruptions.Quantize: np.uint8's truncation of a value in [0, 255].</summary>
+    private static byte Quantize(double o) => o >= 255 ? (byte)255 : o > 0 ? (byte)o : (byte)0;
 }

@@ -6,11 +6,13 @@ namespace FastRobust.Gpu;
 
 /// <summary>
 /// The corruptions that have a kernel (kernels/Corruptions.cs), over a whole batch on the GPU: the same bytes as
-/// <see cref="Corruptions.ApplyBytes"/>. So far the per-value noises (gaussian, speckle, impulse); every other
+/// <see cref="Corruptions.ApplyBytes"/>. So far the per-value noises (gaussian, speckle, impulse) and contrast; every other
 /// corruption runs on the host (<see cref="Supports"/> says which). Not yet called by the corrupt verb or the study.
 /// </summary>
 public static class GpuCorruptions
 {
+    private const int ContrastKind = 100;
+
     public static bool Supports(Corruption corruption) => Kind(corruption) >= 0;
 
     private static int Kind(Corruption corruption) => corruption switch
@@ -18,6 +20,7 @@ public static class GpuCorruptions
         GaussianNoise => CorruptionKernels.GaussianNoise,
         SpeckleNoise => CorruptionKernels.SpeckleNoise,
         ImpulseNoise => CorruptionKernels.ImpulseNoise,
+        Contrast => ContrastKind,
         _ => -1,
     };
 
@@ -26,6 +29,7 @@ public static class GpuCorruptions
         GaussianNoise => GaussianNoise.C[severity - 1],
         SpeckleNoise => SpeckleNoise.C[severity - 1],
         ImpulseNoise => ImpulseNoise.C[severity - 1],
+        Contrast => Contrast.C[severity - 1],
         _ => throw new ArgumentException($"{corruption.Name} has no GPU kernel yet", nameof(corruption)),
     };
 
@@ -44,7 +48,11 @@ public static class GpuCorruptions
         using var dst = a.Allocate1D<byte>(total);
         dst.View.MemSet(a.DefaultStream, 0xCD); // poison: a value the kernel forgot cannot pass for the host's
         ulong streamBase = new CorruptionRandom(seed, corruption.Index, severity, 0).Stream;
-        backend.K.CorruptPerValue(backend.Elements(total), src.View, dst.View, IlgpuBackend.N(total), shape.Size, firstIndex, seed, streamBase, Kind(corruption), c);
+        int kind = Kind(corruption);
+        if (kind == ContrastKind)
+            backend.K.CorruptContrast(backend.Elements((long)n * shape.C), src.View, dst.View, IlgpuBackend.N((long)n * shape.C), shape.Plane, c);
+        else
+            backend.K.CorruptPerValue(backend.Elements(total), src.View, dst.View, IlgpuBackend.N(total), shape.Size, firstIndex, seed, streamBase, kind, c);
         a.Synchronize();
         dst.CopyToCPU(result);
         return result;

@@ -18,6 +18,10 @@ internal sealed class KernelSet(Accelerator a)
     public Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double> CorruptPerValue =>
         _corruptPerValue ??= a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double>(CorruptionKernels.PerValue);
 
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, double>? _corruptContrast;
+    public Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, double> CorruptContrast =>
+        _corruptContrast ??= a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, int, int, double>(CorruptionKernels.Contrast);
+
     private Action<KernelConfig, AV, int, float>? _fill;
     public Action<KernelConfig, AV, int, float> Fill => _fill ??= a.LoadStreamKernel<AV, int, float>(Elementwise.Fill);
 
