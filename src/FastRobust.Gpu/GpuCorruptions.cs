@@ -13,32 +13,25 @@ public static class GpuCorruptions
 {
     private const int ContrastKind = 100;
 
-    public static bool Supports(Corruption corruption) => Kind(corruption) >= 0;
+    public static bool Supports(Corruption corruption) => Kernel(corruption) is not null;
 
-    private static int Kind(Corruption corruption) => corruption switch
+    /// <summary>The kernel's kind and the corruption's per-severity constants, or null where there is no kernel.</summary>
+    private static (int Kind, double[] C)? Kernel(Corruption corruption) => corruption switch
     {
-        GaussianNoise => CorruptionKernels.GaussianNoise,
-        SpeckleNoise => CorruptionKernels.SpeckleNoise,
-        ImpulseNoise => CorruptionKernels.ImpulseNoise,
-        Contrast => ContrastKind,
-        _ => -1,
-    };
-
-    private static double Constant(Corruption corruption, int severity) => corruption switch
-    {
-        GaussianNoise => GaussianNoise.C[severity - 1],
-        SpeckleNoise => SpeckleNoise.C[severity - 1],
-        ImpulseNoise => ImpulseNoise.C[severity - 1],
-        Contrast => Contrast.C[severity - 1],
-        _ => throw new ArgumentException($"{corruption.Name} has no GPU kernel yet", nameof(corruption)),
+        GaussianNoise => (CorruptionKernels.GaussianNoise, GaussianNoise.C),
+        SpeckleNoise => (CorruptionKernels.SpeckleNoise, SpeckleNoise.C),
+        ImpulseNoise => (CorruptionKernels.ImpulseNoise, ImpulseNoise.C),
+        Contrast => (ContrastKind, Contrast.C),
+        _ => null,
     };
 
     /// <summary>8-bit NCHW in, 8-bit NCHW out; image i draws as image <paramref name="firstIndex"/> + i of the set.</summary>
     public static byte[] ApplyBytes(IlgpuBackend backend, Corruption corruption, int severity, ReadOnlySpan<byte> images, int n,
         ImageShape shape, ulong seed, long firstIndex = 0)
     {
-        if (severity is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(severity), $"severity {severity} is not in 1-5");
-        double c = Constant(corruption, severity);
+        var (kind, constants) = Kernel(corruption) ?? throw new ArgumentException($"{corruption.Name} has no GPU kernel yet", nameof(corruption));
+        Corruptions.Check(corruption, severity, shape);
+        double c = constants[severity - 1];
         long total = (long)n * shape.Size;
         if (images.Length < total) throw new ArgumentException($"{images.Length} bytes for {n} images of {shape}");
         var result = new byte[total];
@@ -48,7 +41,6 @@ public static class GpuCorruptions
         using var dst = a.Allocate1D<byte>(total);
         dst.View.MemSet(a.DefaultStream, 0xCD); // poison: a value the kernel forgot cannot pass for the host's
         ulong streamBase = new CorruptionRandom(seed, corruption.Index, severity, 0).Stream;
-        int kind = Kind(corruption);
         if (kind == ContrastKind)
             backend.K.CorruptContrast(backend.Elements((long)n * shape.C), src.View, dst.View, IlgpuBackend.N((long)n * shape.C), shape.Plane, c);
         else

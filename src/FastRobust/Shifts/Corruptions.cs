@@ -147,7 +147,7 @@ public static class Corruptions
         return bytes;
     }
 
-    private static void Check(Corruption corruption, int severity, ImageShape shape)
+    internal static void Check(Corruption corruption, int severity, ImageShape shape)
     {
         if (severity < 1 || severity > Severities) throw new InputException($"severity {severity}: severities run from 1 to {Severities}");
         if (shape.C is not (1 or 3)) throw new InputException($"{corruption.Name}: images must have 1 or 3 channels, not {shape.C}");
