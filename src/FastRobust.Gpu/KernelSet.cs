@@ -14,13 +14,20 @@ namespace FastRobust.Gpu;
 /// </summary>
 internal sealed class KernelSet(Accelerator a)
 {
-    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double>? _corruptPerValue;
-    public Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double> CorruptPerValue =>
-        _corruptPerValue ??= a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, int, int, long, ulong, ulong, int, double>(CorruptionKernels.PerValue);
+    private readonly Dictionary<string, Delegate> _loaded = new();
 
-    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, double>? _corruptContrast;
-    public Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, int, int, double> CorruptContrast =>
-        _corruptContrast ??= a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, int, int, double>(CorruptionKernels.Contrast);
+    /// <summary>
+    /// A kernel loaded once under <paramref name="name"/> (its class and method, say), for kernels whose launcher lives
+    /// beside the feature that uses them (src/FastRobust.Gpu/Corruptions/) rather than as a property here.
+    /// </summary>
+    public T Load<T>(string name, Func<Accelerator, T> load) where T : Delegate
+    {
+        lock (_loaded)
+        {
+            if (!_loaded.TryGetValue(name, out var kernel)) _loaded[name] = kernel = load(a);
+            return (T)kernel;
+        }
+    }
 
     private Action<KernelConfig, AV, int, float>? _fill;
     public Action<KernelConfig, AV, int, float> Fill => _fill ??= a.LoadStreamKernel<AV, int, float>(Elementwise.Fill);

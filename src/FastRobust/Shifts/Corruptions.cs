@@ -79,12 +79,17 @@ public static class Corruptions
     private static string Key(string s) => s.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "").Replace(" ", "");
 
     /// <summary>Corrupts a dataset (all images, labels kept); the result's values are k/255.</summary>
-    public static Dataset Apply(string name, int severity, Dataset clean, ulong seed) => Apply(Get(name), severity, clean, seed);
+    public static Dataset Apply(string name, int severity, Dataset clean, ulong seed, Tensors.Backend? backend = null) =>
+        Apply(Get(name), severity, clean, seed, backend);
 
-    public static Dataset Apply(Corruption corruption, int severity, Dataset clean, ulong seed)
+    /// <summary>As above, on <paramref name="backend"/>'s corruption kernels where it has one for this corruption, else on the host: the same images either way.</summary>
+    public static Dataset Apply(Corruption corruption, int severity, Dataset clean, ulong seed, Tensors.Backend? backend = null)
     {
         var shape = new ImageShape(clean.C, clean.H, clean.W);
-        var images = Apply(corruption, severity, clean.Images, clean.N, shape, seed);
+        var bytes = ToBytes(clean.Images, (long)clean.N * shape.Size);
+        var result = ApplyBytes(corruption, severity, bytes, clean.N, shape, seed, 0, backend);
+        var images = new float[result.Length];
+        PixelBytes.ToFloats(result, images);
         return new Dataset($"{clean.Name}-{corruption.Name}-{severity}", images, clean.Labels, clean.C, clean.H, clean.W, clean.Classes);
     }
 
@@ -101,7 +106,23 @@ public static class Corruptions
         return output;
     }
 
-    /// <summary>The core: 8-bit NCHW in, 8-bit NCHW out (make_cifar_c.py's np.uint8 truncation).</summary>
+    /// <summary>
+    /// On <paramref name="backend"/>'s corruption kernels when it has one for <paramref name="corruption"/>, else on
+    /// the host. The kernels give the host's bytes (tests/FastRobust.Gpu.Tests/Shifts), so which ran does not show.
+    /// </summary>
+    public static byte[] ApplyBytes(Corruption corruption, int severity, ReadOnlySpan<byte> images, int n, ImageShape shape, ulong seed, long firstIndex,
+        Tensors.Backend? backend)
+    {
+        if (backend?.CorruptionKernels is { } kernels && kernels.Supports(corruption, shape))
+            return kernels.ApplyBytes(corruption, severity, images, n, shape, seed, firstIndex);
+        return ApplyBytes(corruption, severity, images, n, shape, seed, firstIndex);
+    }
+
+    /// <summary>Whether <paramref name="backend"/> runs this corruption on its own kernels (else the host does).</summary>
+    public static bool OnDevice(Corruption corruption, ImageShape shape, Tensors.Backend? backend) =>
+        backend?.CorruptionKernels is { } kernels && kernels.Supports(corruption, shape);
+
+    /// <summary>The core, on the host: 8-bit NCHW in, 8-bit NCHW out (make_cifar_c.py's np.uint8 truncation).</summary>
     public static byte[] ApplyBytes(Corruption corruption, int severity, ReadOnlySpan<byte> images, int n, ImageShape shape, ulong seed, long firstIndex = 0)
     {
         Check(corruption, severity, shape);

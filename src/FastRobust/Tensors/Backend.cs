@@ -27,6 +27,9 @@ public abstract class Backend
     /// <summary>Waits until all queued work is done (no-op on the CPU).</summary>
     public abstract void Synchronize();
 
+    /// <summary>The device's corruption kernels (CIFAR-10-C), or null where corruptions run on the host only.</summary>
+    public virtual Shifts.ICorruptionKernels? CorruptionKernels => null;
+
     // ---- elementwise over n contiguous elements ----
     public abstract void Unary(UnaryOp op, FloatBuffer x, FloatBuffer y, long n);
     public abstract void Binary(BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer y, long n);

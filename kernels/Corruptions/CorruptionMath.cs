@@ -1,0 +1,23 @@
+namespace FastRobust.Kernels;
+
+/// <summary>
+/// The host's small conversions (src/FastRobust/Shifts/Corruption.cs, CorruptionRandom.cs, Corruptions.Quantize) as
+/// kernel code, so every corruption kernel ends an image the way the host does.
+/// </summary>
+public static class CorruptionMath
+{
+    /// <summary>Corruption.Out then Corruptions.Quantize: np.uint8(np.clip(v, 0, 1) * 255), a truncation.</summary>
+    public static byte Out(double v) => Quantize((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+
+    /// <summary>Corruption.Out32 then Quantize: the clip and the scaling in float32, as where the original's image is float32.</summary>
+    public static byte Out32(float v) => Quantize((v < 0f ? 0f : v > 1f ? 1f : v) * 255f);
+
+    /// <summary>Corruptions.Quantize: np.uint8's truncation of a value in [0, 255].</summary>
+    public static byte Quantize(double o) => o >= 255 ? (byte)255 : o > 0 ? (byte)o : (byte)0;
+
+    /// <summary>CorruptionRandom.ToDouble: (a >> 5, b >> 6) as a 53-bit fraction in [0, 1).</summary>
+    public static double ToDouble(uint a, uint b) => ((a >> 5) * 67108864.0 + (b >> 6)) / 9007199254740992.0;
+
+    /// <summary>CorruptionRandom.FieldOffset: the first counter of a named field of draws.</summary>
+    public static ulong FieldOffset(int field) => (ulong)field << 40;
+}

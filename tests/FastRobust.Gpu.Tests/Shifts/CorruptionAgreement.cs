@@ -1,0 +1,82 @@
+using FastRobust.Shifts;
+using Xunit;
+
+namespace FastRobust.Gpu.Tests.Shifts;
+
+/// <summary>
+/// Runs a corruption on the host (Corruptions.ApplyBytes) and on its kernels on ilgpu-cpu with the same fresh
+/// random images, seed and image indices (the test seed is in every message; FASTROBUST_TEST_SEED replays it), the
+/// kernels' output poisoned first, and asserts the bytes agree within what the caller allows.
+/// </summary>
+internal static class CorruptionAgreement
+{
+    public static IlgpuBackend Backend => (IlgpuBackend)Agreement.Gpu.Backend;
+
+    /// <summary>The backend's corruption kernels with output poisoning on.</summary>
+    public static GpuCorruptions Kernels
+    {
+        get
+        {
+            var k = (GpuCorruptions)Backend.CorruptionKernels;
+            k.PoisonOutputs = true;
+            return k;
+        }
+    }
+
+    /// <summary>The shapes every kernel is checked on: CIFAR's colour images and MNIST's grey ones.</summary>
+    public static ImageShape Shape(int channels) => channels == 3 ? new ImageShape(3, 32, 32) : new ImageShape(1, 28, 28);
+
+    /// <summary>
+    /// Smooth random images (a few sine waves per channel, so blurs and edges have structure to work on) with some pure black
+    /// and white values, so clipping at both ends is exercised.
+    /// </summary>
+    public static byte[] Images(System.Random rng, int n, ImageShape shape)
+    {
+        var images = new byte[n * shape.Size];
+        for (int img = 0; img < n; img++)
+            for (int c = 0; c < shape.C; c++)
+            {
+                double fx = 0.1 + rng.NextDouble() * 0.6, fy = 0.1 + rng.NextDouble() * 0.6, phase = rng.NextDouble() * 6.28;
+                for (int y = 0; y < shape.H; y++)
+                    for (int x = 0; x < shape.W; x++)
+                    {
+                        int i = (img * shape.C + c) * shape.Plane + y * shape.W + x;
+                        double v = 128 + 90 * Math.Sin(fx * x + phase) * Math.Cos(fy * y) + 30 * (rng.NextDouble() - 0.5);
+                        images[i] = (byte)Math.Clamp(i % 97 == 0 ? 0 : i % 89 == 0 ? 255 : v, 0, 255);
+                    }
+            }
+        return images;
+    }
+
+    /// <summary>
+    /// Asserts the kernels give the host's bytes: every value within <paramref name="maxLevels"/> levels of the host's, and at
+    /// most <paramref name="maxDiffering"/> values different at all. Returns how many differ.
+    /// </summary>
+    public static int AssertAgree(string name, int severity, int channels, int maxDiffering = 0, int maxLevels = 1, int n = 5)
+    {
+        var agree = new Agreement();
+        var rng = agree.Rng;
+        var shape = Shape(channels);
+        var images = Images(rng, n, shape);
+        ulong seed = (ulong)rng.NextInt64();
+        long first = rng.Next(0, 60000);
+        var corruption = Corruptions.Get(name);
+        string where = $"{name} s{severity} {shape} test seed {agree.Seed}";
+
+        Assert.True(Kernels.Supports(corruption, shape), $"{where}: no kernel");
+        var host = Corruptions.ApplyBytes(corruption, severity, images, n, shape, seed, first);
+        var gpu = Kernels.ApplyBytes(corruption, severity, images, n, shape, seed, first);
+
+        Assert.Equal(host.Length, gpu.Length);
+        int differing = 0;
+        for (int i = 0; i < host.Length; i++)
+        {
+            if (host[i] == gpu[i]) continue;
+            Assert.True(Math.Abs(host[i] - gpu[i]) <= maxLevels, $"{where}: value {i} is {gpu[i]} on the GPU, {host[i]} on the host");
+            differing++;
+        }
+        Assert.True(differing <= maxDiffering, $"{where}: {differing} of {host.Length} values differ (at most {maxDiffering} allowed)");
+        Assert.True(host.Where((v, i) => v != images[i]).Count() > host.Length / 200, $"{where}: the corruption changed almost nothing: the check would be vacuous");
+        return differing;
+    }
+}
