@@ -60,10 +60,14 @@ public static class CorruptCommand
             }
             if (data.Classes > 255) throw new InputException($"{name} has {data.Classes} classes; CIFAR-10-C's uint8 labels hold at most 255");
             var manifest = Manifest(dir, name, r.GetValue(split)!, data, severities, s, corruptions);
-            if (dev.Name != "cpu") Console.WriteLine($"note: corruptions run on the CPU (their GPU kernels are not written yet); --device {dev.Name} is not used");
+            var shape = new ImageShape(data.C, data.H, data.W);
+            if (!dev.IsCpu)
+            {
+                var onHost = corruptions.Where(c => !Corruptions.OnDevice(c, shape, dev.Backend)).Select(c => c.Name).ToList();
+                if (onHost.Count > 0) Console.WriteLine($"note: {string.Join(", ", onHost)} ha{(onHost.Count == 1 ? "s" : "ve")} no {dev.Name} kernels yet and run{(onHost.Count == 1 ? "s" : "")} on the CPU (the same images either way)");
+            }
             Console.WriteLine($"corrupting {data} with {corruptions.Count} corruption(s) at severities {string.Join(",", severities)}, seed {s}, into {dir}");
 
-            var shape = new ImageShape(data.C, data.H, data.W);
             var clean = Corruptions.ToBytes(data.Images, data.Images.LongLength);
             int image = shape.Size;
             var grid = pngDir == null ? null : new ImageGrid(corruptions.Count, severities.Length + 1, data.H, data.W, zoom: 3);
@@ -75,7 +79,7 @@ public static class CorruptCommand
                 var hwc = new byte[(long)severities.Length * data.N * image];
                 for (int k = 0; k < severities.Length; k++)
                 {
-                    var chw = Corruptions.ApplyBytes(c, severities[k], clean, data.N, shape, s);
+                    var chw = Corruptions.ApplyBytes(c, severities[k], clean, data.N, shape, s, 0, dev.Backend);
                     ToHwc(chw, hwc.AsSpan((int)((long)k * data.N * image)), data.N, shape);
                     if (grid != null)
                     {
@@ -85,7 +89,7 @@ public static class CorruptCommand
                 }
                 Npy.WriteUInt8(Path.Combine(dir, c.Name + ".npy"), hwc, [severities.Length * data.N, data.H, data.W, data.C]);
                 double sec = watch.Elapsed.TotalSeconds;
-                Console.WriteLine($"  {c.Name,-18} {severities.Length * data.N,7} images in {sec,6:F2} s ({severities.Length * data.N / Math.Max(sec, 1e-9),9:N0} img/s)");
+                Console.WriteLine($"  {c.Name,-18} {severities.Length * data.N,7} images in {sec,6:F2} s ({severities.Length * data.N / Math.Max(sec, 1e-9),9:N0} img/s) on {(Corruptions.OnDevice(c, shape, dev.Backend) ? dev.Name : "cpu")}");
             }
             var labels = new byte[(long)severities.Length * data.N];
             for (int k = 0; k < severities.Length; k++)

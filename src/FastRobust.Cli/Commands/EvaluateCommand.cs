@@ -58,7 +58,7 @@ public static class EvaluateCommand
             if (lim is int li) clean = clean.Take(li);
             if (!m.Spec.Input.SequenceEqual(new[] { clean.C, clean.H, clean.W }))
                 throw new InputException($"{specPath}: the model takes [{string.Join(", ", m.Spec.Input)}], {name} is [{clean.C}, {clean.H}, {clean.W}]");
-            var conditions = ShiftConditions.Parse(r.GetValue(shift)!, clean, severities, r.GetValue(seed), lim);
+            var conditions = ShiftConditions.Parse(r.GetValue(shift)!, clean, severities, r.GetValue(seed), lim, dev.Backend);
             string? outDir = r.GetValue(output);
             string modelName = Path.GetFileNameWithoutExtension(weightsPath), baselineName = r.GetValue(baseName) ?? (bw == null ? "" : Path.GetFileNameWithoutExtension(bw));
             if (baseline != null && baselineName == modelName) baselineName += " (baseline)";

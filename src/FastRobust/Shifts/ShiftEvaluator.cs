@@ -62,12 +62,14 @@ public static class ShiftConditions
 {
     public static ShiftCondition Clean(Dataset clean) => new("clean", "", 0, () => clean);
 
-    public static IEnumerable<ShiftCondition> Generated(Dataset clean, IEnumerable<Corruption> corruptions, IEnumerable<int> severities, ulong seed)
+    /// <summary>Corruptions generated from the clean set on <paramref name="backend"/>'s kernels where it has them, else on the host (the same images).</summary>
+    public static IEnumerable<ShiftCondition> Generated(Dataset clean, IEnumerable<Corruption> corruptions, IEnumerable<int> severities, ulong seed,
+        Tensors.Backend? backend = null)
     {
         var sev = severities.ToArray();
         foreach (var c in corruptions)
             foreach (int s in sev)
-                yield return new ShiftCondition("generated", c.Name, s, () => Corruptions.Apply(c, s, clean, seed));
+                yield return new ShiftCondition("generated", c.Name, s, () => Corruptions.Apply(c, s, clean, seed, backend));
     }
 
     public static IEnumerable<ShiftCondition> Released(CorruptedSet set, string shift, IEnumerable<Corruption>? corruptions, IEnumerable<int> severities, int classes, int? limit)
@@ -82,7 +84,8 @@ public static class ShiftConditions
     }
 
     /// <summary>Conditions for the tokens of --shift (or a study file), clean first, each once.</summary>
-    public static List<ShiftCondition> Parse(IEnumerable<string> tokens, Dataset clean, int[] severities, ulong seed, int? limit)
+    public static List<ShiftCondition> Parse(IEnumerable<string> tokens, Dataset clean, int[] severities, ulong seed, int? limit,
+        Tensors.Backend? backend = null)
     {
         var list = new List<ShiftCondition> { Clean(clean) };
         var seen = new HashSet<string> { "clean" };
@@ -114,9 +117,9 @@ public static class ShiftConditions
                 var set = ShiftData.FindCifar10C();
                 Add(Released(set, "cifar10-c", null, sev, clean.Classes, limit));
             }
-            else if (key is "corruptions" or "all") Add(Generated(clean, Usable(Corruptions.All, clean), sev, seed));
-            else if (key == "benchmark") Add(Generated(clean, Usable(Corruptions.Benchmark, clean), sev, seed));
-            else if (Corruptions.TryGet(token, out var c)) Add(Generated(clean, Usable([c], clean), sev, seed));
+            else if (key is "corruptions" or "all") Add(Generated(clean, Usable(Corruptions.All, clean), sev, seed, backend));
+            else if (key == "benchmark") Add(Generated(clean, Usable(Corruptions.Benchmark, clean), sev, seed, backend));
+            else if (Corruptions.TryGet(token, out var c)) Add(Generated(clean, Usable([c], clean), sev, seed, backend));
             else if (Directory.Exists(token))
             {
                 var set = CorruptedSet.Open(token);

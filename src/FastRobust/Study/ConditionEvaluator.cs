@@ -58,7 +58,7 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
                     foreach (double severity in c.Levels)
                     {
                         stage?.Invoke($"{corruption} {severity}");
-                        var shifted = data.Shifted(corruption, (int)severity);
+                        var shifted = data.Shifted(corruption, (int)severity, model.Device.Backend);
                         var (sAcc, sLoss, sConf) = LogitStats.Of(BatchedInference.Logits(model, shifted.Images, shifted.N, InferenceBatch), shifted.Labels, k);
                         results.Add(new ConditionResult
                         {

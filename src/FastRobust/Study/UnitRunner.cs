@@ -19,12 +19,13 @@ public sealed record StudyData(string Name, Dataset Train, Dataset Test, Dataset
 {
     private readonly Dictionary<(string, int), Dataset> _shifted = new();
 
-    public Dataset Shifted(string corruption, int severity)
+    /// <summary>The test set under a corruption, made on <paramref name="backend"/>'s corruption kernels where it has them (the same images as the host's).</summary>
+    public Dataset Shifted(string corruption, int severity, Backend? backend = null)
     {
         lock (_shifted)
         {
             if (!_shifted.TryGetValue((corruption, severity), out var d))
-                _shifted[(corruption, severity)] = d = Shifts.Corruptions.Apply(corruption, severity, Test, ShiftSeed);
+                _shifted[(corruption, severity)] = d = Shifts.Corruptions.Apply(corruption, severity, Test, ShiftSeed, backend);
             return d;
         }
     }

@@ -60,6 +60,24 @@ public sealed class ShiftCliTests : IDisposable
     }
 
     [Fact]
+    public void CorruptOnTheGpuKernelsWritesTheHostsFiles()
+    {
+        // ilgpu-cpu runs the GPU kernels (kernels/Corruptions/) where a corruption has them and the host for the rest;
+        // either way the files must be byte for byte those of --device cpu
+        Gpu.GpuDevices.Register();
+        var onGpu = Corruptions.All.Where(c => c.SupportsGray && Corruptions.OnDevice(c, new ImageShape(1, 28, 28), Device.Parse("ilgpu-cpu").Backend)).ToList();
+        Assert.NotEmpty(onGpu);
+        var names = string.Join(",", onGpu.Take(4).Select(c => c.Name).Append("fog").Distinct());
+        foreach (var device in new[] { "cpu", "ilgpu-cpu" })
+        {
+            var (code, err) = Run("corrupt", "--dataset", "mnist", "--corruption", names, "--severity", "2,5", "--limit", "12", "--out", P(device), "--seed", "4", "--device", device);
+            Assert.True(code == 0, err);
+        }
+        foreach (var name in names.Split(','))
+            Assert.Equal(File.ReadAllBytes(P($"cpu/{name}.npy")), File.ReadAllBytes(P($"ilgpu-cpu/{name}.npy")));
+    }
+
+    [Fact]
     public void CorruptRefusesBadInputBeforeWriting()
     {
         Assert.Contains("unknown corruption 'rain'", Run("corrupt", "--dataset", "mnist", "--corruption", "rain", "--out", P("x")).Err);
