@@ -14,6 +14,10 @@
 #      poisoned with NaN, then training steps with dropout and PGD steps of a tiny model), one line per check;
 #   2. `bench` on ../shared/bench/refcnn.json at batch 128 and 512 on cuda, and torch_peer.py with the same
 #      arguments, with TF32 (PyTorch's default for convolutions) and with --fp32;
+#   3. when CIFAR-10 is found (FASTROBUST_DATA, else $SHARED/data), the whole-workload timings the other issues ask
+#      of a GPU: the full CIFAR-10-C set (10,000 images x 19 corruptions x 5 severities) with `corrupt` on cuda and on
+#      the machine's CPU cores (#6), then one epoch of refcnn on cuda, PGD-10 on 1,000 test images (#5) and the
+#      PAC-Bayes sigma search on 5,000 (#7) with that model, each as the verb prints it;
 # and prints one markdown table: workload, FastRobust, PyTorch, ratio. The report also goes to $OUT/gpu-check.md
 # when $OUT is set (the device tool brings that folder back), to be committed under bench/ with the device name.
 set -euo pipefail
@@ -69,7 +73,39 @@ for batch in (128, 512):
         print(f"| {name} batch {batch} | {o:.0f} | {t:.0f} | {o / t:.2f}x | {f:.0f} | {o / f:.2f}x |")
 PY
 rm -f "$results"
-cat "$report" | sed -n '/## Throughput/,$p'
+# 3. whole workloads on CIFAR-10 (skipped, with a line saying so, where the data is not there)
+data=${FASTROBUST_DATA:-$shared/data}
+work=$(mktemp -d)
+if [ -d "$data" ] && FASTROBUST_DATA=$data bash .gpu/run.sh corrupt --dataset cifar10 --corruption gaussian_noise --severity 1 --limit 1 --out "$work/probe" --device cpu > /dev/null 2>&1; then
+  export FASTROBUST_DATA=$data
+  step() { # title, then the command; its output goes into the report in a code block
+    local title=$1; shift
+    { echo; echo "## $title"; echo; echo '```'; echo "\$ ${*/#bash .gpu\/run.sh/./run.sh}"; } >> "$report"
+    set +e; "$@" 2>&1 | tail -n 40 >> "$report"; set -e
+    echo '```' >> "$report"
+  }
+  step "CIFAR-10-C, all 19 corruptions x 5 severities on 10,000 images, cuda (#6)" \
+    bash .gpu/run.sh corrupt --dataset cifar10 --corruption all --severity 1-5 --out "$work/c-cuda" --device cuda --seed 0
+  step "The same on the CPU ($(nproc) cores)" \
+    bash .gpu/run.sh corrupt --dataset cifar10 --corruption all --severity 1-5 --out "$work/c-cpu" --device cpu --seed 0
+  diffs=$(cd "$work" && for f in c-cuda/*.npy; do cmp -s "$f" "c-cpu/${f#c-cuda/}" || printf '%s ' "${f#c-cuda/}"; done)
+  if [ -z "$diffs" ]; then echo "cuda and cpu files byte-identical: yes, every file" >> "$report"; else echo "cuda and cpu files differ: $diffs" >> "$report"; fi
+  step "refcnn, one epoch on cuda" \
+    bash .gpu/run.sh train --dataset cifar10 --model "$spec" --epochs 1 --batch 128 --optimizer adam --lr 0.001 --device cuda --seed 0 --out "$work/refcnn"
+  if [ -f "$work/refcnn/model.safetensors" ]; then
+    step "PGD-10 (L-inf 8/255) on 1,000 test images, cuda (#5)" \
+      bash .gpu/run.sh attack --model "$work/refcnn/model.json" --weights "$work/refcnn/model.safetensors" --dataset cifar10 --limit 1000 \
+        --attack pgd --eps 0.03137 --steps 10 --batch 512 --device cuda --out "$work/adv.npy" --json
+    step "PAC-Bayes sigma searches on 5,000 images, cuda (#7)" \
+      bash .gpu/run.sh measure --model "$work/refcnn/model.json" --weights "$work/refcnn/model.safetensors" --dataset cifar10 \
+        --measures sharpness --sharpness pacbayes,pacbayes-mag --device cuda
+  fi
+else
+  printf '\n## Whole workloads\n\nskipped: no CIFAR-10 under %s (set FASTROBUST_DATA)\n' "$data" >> "$report"
+fi
+rm -rf "$work"
+
+sed -n '/## Throughput/,$p' "$report"
 if [ -n "${OUT:-}" ]; then cp "$report" "$OUT/gpu-check.md"; fi
 rm -f "$report"
 if [ "$selftest" -ne 0 ]; then echo "gpu-selftest failed (exit $selftest)" >&2; exit 1; fi

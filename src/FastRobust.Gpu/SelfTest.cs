@@ -3,6 +3,7 @@ using FastRobust.Autograd;
 using FastRobust.Nn;
 using FastRobust.Nn.Optim;
 using FastRobust.Random;
+using FastRobust.Shifts;
 using FastRobust.Tensors;
 using FastRobust.Training;
 
@@ -459,5 +460,27 @@ public static class SelfTest
             string[] names = ["loss 1", "loss 2", "loss 3", "parameters after 3 steps", "input gradient 1", "input gradient 2", "input gradient 3"];
             for (int i = 0; i < names.Length; i++) t.Close(results[0][i], results[1][i], names[i], i == 3 ? 2e-4 : 1e-3);
         });
+        foreach (string name in GpuCorruptions.Names)
+            yield return ($"corruption {name}: the host's bytes at severities 1-5", t =>
+            {
+                // the tests hold each kernel to its own stated tolerance; here the one that covers them all: at most a
+                // level off, in at most 1 of 1,000 values (KMath's transcendentals against .NET's in the last bits)
+                var corruption = Corruptions.Get(name);
+                foreach (var shape in new[] { new ImageShape(3, 32, 32), new ImageShape(1, 28, 28) })
+                {
+                    if (shape.C == 1 && !corruption.SupportsGray) continue;
+                    int n = scale < 1 ? 4 : 64;
+                    var images = CorruptionSamples.Smooth(new System.Random(t.Seed), n, shape);
+                    for (int s = 1; s <= Corruptions.Severities; s++)
+                    {
+                        ulong seed = (ulong)t.Seed * 31 + (ulong)s;
+                        var host = Corruptions.ApplyBytes(corruption, s, images, n, shape, seed, 1000);
+                        var gpu = t.G.CorruptionKernels!.ApplyBytes(corruption, s, images, n, shape, seed, 1000);
+                        var (differing, levels) = CorruptionSamples.Compare(host, gpu);
+                        if (levels > 1 || differing * 1000L > host.Length)
+                            throw new CheckFailed($"{shape} severity {s}: {differing} of {host.Length} values differ from the host's, by up to {levels} levels");
+                    }
+                }
+            });
     }
 }

@@ -15,6 +15,7 @@ public class SelfTestTests(ITestOutputHelper output)
         output.WriteLine(log.ToString());
         Assert.True(failed == 0, log.ToString());
         Assert.True(passed > 30);
+        foreach (var name in GpuCorruptions.Names) Assert.Contains($"ok   corruption {name}:", log.ToString());
     }
 
     [Fact]

@@ -26,27 +26,7 @@ internal static class CorruptionAgreement
     /// <summary>The shapes every kernel is checked on: CIFAR's colour images and MNIST's grey ones.</summary>
     public static ImageShape Shape(int channels) => channels == 3 ? new ImageShape(3, 32, 32) : new ImageShape(1, 28, 28);
 
-    /// <summary>
-    /// Smooth random images (a few sine waves per channel, so blurs and edges have structure to work on) with some pure black
-    /// and white values, so clipping at both ends is exercised.
-    /// </summary>
-    public static byte[] Images(System.Random rng, int n, ImageShape shape)
-    {
-        var images = new byte[n * shape.Size];
-        for (int img = 0; img < n; img++)
-            for (int c = 0; c < shape.C; c++)
-            {
-                double fx = 0.1 + rng.NextDouble() * 0.6, fy = 0.1 + rng.NextDouble() * 0.6, phase = rng.NextDouble() * 6.28;
-                for (int y = 0; y < shape.H; y++)
-                    for (int x = 0; x < shape.W; x++)
-                    {
-                        int i = (img * shape.C + c) * shape.Plane + y * shape.W + x;
-                        double v = 128 + 90 * Math.Sin(fx * x + phase) * Math.Cos(fy * y) + 30 * (rng.NextDouble() - 0.5);
-                        images[i] = (byte)Math.Clamp(i % 97 == 0 ? 0 : i % 89 == 0 ? 255 : v, 0, 255);
-                    }
-            }
-        return images;
-    }
+    public static byte[] Images(System.Random rng, int n, ImageShape shape) => CorruptionSamples.Smooth(rng, n, shape);
 
     /// <summary>
     /// Asserts the kernels give the host's bytes: every value within <paramref name="maxLevels"/> levels of the host's, and at
