@@ -80,7 +80,7 @@ if [ -d "$data" ] && FASTROBUST_DATA=$data bash .gpu/run.sh corrupt --dataset ci
   export FASTROBUST_DATA=$data
   step() { # title, then the command; its output goes into the report in a code block
     local title=$1; shift
-    { echo; echo "## $title"; echo; echo '```'; echo "\$ ${*/#bash .gpu\/run.sh/./run.sh}"; } >> "$report"
+    { echo; echo "## $title"; echo; echo '```'; echo "\$ $*"; } >> "$report"
     set +e; "$@" 2>&1 | tail -n 40 >> "$report"; set -e
     echo '```' >> "$report"
   }
