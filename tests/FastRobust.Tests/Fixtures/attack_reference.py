@@ -7,9 +7,11 @@ The random numbers are FastRobust's own (Philox-4x32-10 keyed by seed, a per-pur
 index; see src/FastRobust/Attacks/AttackRandom.cs), re-implemented here in NumPy, so that random starts, windows and
 noises are the same numbers in both engines and per-sample outcomes can be compared, not only averages.
 Used by attack_make_fixtures.py (tests) and attack_compare.py (bench)."""
-import gzip, json, math, os, struct
+import gzip, json, math, os
 import numpy as np
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn.functional as F
+
+from fixture_common import build, read_safetensors, write_safetensors  # noqa: F401 (attack_make_fixtures.py calls R.write_safetensors)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLI_STREAM = 0x4154544B  # AttackCommand.Stream
@@ -99,91 +101,8 @@ def element_uniform(seed, stream, i):
     """Philox.Uniform(seed, stream, 0, i): element i of a fill."""
     return to_unit(raw(seed, stream, 0, i + 1)[i])
 
-# ---------------------------------------------------------------- models, weights and MNIST
-
-class Normalize(nn.Module):
-    def __init__(self, mean, std):
-        super().__init__()
-        self.register_buffer("mean", torch.tensor(mean).view(1, -1, 1, 1), persistent=False)
-        self.register_buffer("std", torch.tensor(std).view(1, -1, 1, 1), persistent=False)
-
-    def forward(self, x):
-        return (x - self.mean) / self.std
-
-
-def build(spec):
-    c, h, w = spec["input"]
-    layers = []
-    for L in spec["layers"]:
-        t = L["type"]
-        if t == "normalize":
-            layers.append(Normalize(L["mean"], L["std"]))
-        elif t == "conv2d":
-            k, s, p = L["kernel"], L.get("stride", 1), L.get("padding", 0)
-            layers.append(nn.Conv2d(c, L["out"], k, s, p, bias=L.get("bias", True)))
-            c, h, w = L["out"], (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
-        elif t == "batchnorm2d":
-            layers.append(nn.BatchNorm2d(c))
-        elif t == "relu":
-            layers.append(nn.ReLU())
-        elif t == "gelu":
-            layers.append(nn.GELU())
-        elif t == "maxpool2d":
-            k = L["kernel"]; s = L.get("stride", k); p = L.get("padding", 0)
-            layers.append(nn.MaxPool2d(k, s, p))
-            h, w = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
-        elif t == "avgpool2d":
-            k = L["kernel"]
-            layers.append(nn.AvgPool2d(k))
-            h, w = h // k, w // k
-        elif t == "global_avgpool":
-            layers.append(nn.AdaptiveAvgPool2d(1))
-            h = w = 1
-        elif t == "dropout":
-            layers.append(nn.Dropout(L["p"]))
-        elif t == "flatten":
-            layers.append(nn.Flatten())
-            c, h, w = c * h * w, 1, 1
-        elif t == "linear":
-            layers.append(nn.Linear(c, L["out"], bias=L.get("bias", True)))
-            c = L["out"]
-        else:
-            raise ValueError(t)
-    return nn.Sequential(*layers)
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = e["data_offsets"]
-        dt = {"F32": np.float32, "I64": np.int64}[e["dtype"]]
-        out[name] = torch.from_numpy(np.frombuffer(data[a:b], dtype=dt).reshape(e["shape"]).copy())
-    return out
-
-
-def write_safetensors(path, tensors):
-    header, blobs, off = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        dtype = {torch.float32: "F32", torch.int64: "I64"}[t.dtype]
-        data = t.numpy().tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [off, off + len(data)]}
-        blobs.append(data)
-        off += len(data)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-
+# ---------------------------------------------------------------- models, weights and MNIST (the spec's network and the
+# safetensors files: fixture_common.py)
 
 def load_model(spec_path, weights_path):
     spec = json.load(open(spec_path))

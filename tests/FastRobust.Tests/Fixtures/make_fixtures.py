@@ -11,80 +11,12 @@ For each small network below it writes, next to this script:
 Everything is float32 except labels (int64). The files are small and committed.
 Convolutions feeding a batch norm have no bias (as in practice): such a bias has an exactly zero gradient,
 and Adam-type optimizers would amplify float32 rounding noise in it into full-size steps."""
-import json, os, struct
-import torch, torch.nn as nn, torch.nn.functional as F
+import json, os
+import torch, torch.nn.functional as F
+
+from fixture_common import build, write_safetensors
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-class Normalize(nn.Module):
-    def __init__(self, mean, std):
-        super().__init__()
-        self.register_buffer("mean", torch.tensor(mean).view(1, -1, 1, 1), persistent=False)
-        self.register_buffer("std", torch.tensor(std).view(1, -1, 1, 1), persistent=False)
-
-    def forward(self, x):
-        return (x - self.mean) / self.std
-
-
-def build(spec):
-    c, h, w = spec["input"]
-    layers = []
-    for L in spec["layers"]:
-        t = L["type"]
-        if t == "normalize":
-            layers.append(Normalize(L["mean"], L["std"]))
-        elif t == "conv2d":
-            k, s, p = L["kernel"], L.get("stride", 1), L.get("padding", 0)
-            layers.append(nn.Conv2d(c, L["out"], k, s, p, bias=L.get("bias", True)))
-            c, h, w = L["out"], (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
-        elif t == "batchnorm2d":
-            layers.append(nn.BatchNorm2d(c))
-        elif t == "relu":
-            layers.append(nn.ReLU())
-        elif t == "gelu":
-            layers.append(nn.GELU())
-        elif t == "maxpool2d":
-            k = L["kernel"]; s = L.get("stride", k); p = L.get("padding", 0)
-            layers.append(nn.MaxPool2d(k, s, p))
-            h, w = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
-        elif t == "avgpool2d":
-            k = L["kernel"]
-            layers.append(nn.AvgPool2d(k))
-            h, w = (h - k) // k + 1, (w - k) // k + 1
-        elif t == "global_avgpool":
-            layers.append(nn.AdaptiveAvgPool2d(1))
-            h = w = 1
-        elif t == "dropout":
-            layers.append(nn.Dropout(L["p"]))
-        elif t == "flatten":
-            layers.append(nn.Flatten())
-            c, h, w = c * h * w, 1, 1
-        elif t == "linear":
-            layers.append(nn.Linear(c, L["out"], bias=L.get("bias", True)))
-            c = L["out"]
-        else:
-            raise ValueError(t)
-    return nn.Sequential(*layers)
-
-
-def save_safetensors(path, tensors):
-    """The safetensors layout, written by hand (Debian has no safetensors package)."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        dtype = {torch.float32: "F32", torch.int64: "I64"}[t.dtype]
-        data = t.numpy().tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 OPTIMIZERS = {
@@ -143,14 +75,14 @@ def make(name, spec, batch, seed, smoothing=0.0):
 
     with open(os.path.join(HERE, name + ".json"), "w") as f:
         json.dump(spec, f, indent=1)
-    save_safetensors(os.path.join(HERE, name + ".weights.safetensors"), weights)
-    save_safetensors(os.path.join(HERE, name + ".expect.safetensors"), out)
+    write_safetensors(os.path.join(HERE, name + ".weights.safetensors"), weights)
+    write_safetensors(os.path.join(HERE, name + ".expect.safetensors"), out)
     print(name, {k: tuple(v.shape) for k, v in out.items() if not k.startswith("opt.")})
 
 
 CIFAR_NORM = {"type": "normalize", "mean": [0.4914, 0.4822, 0.4465], "std": [0.247, 0.243, 0.261]}
 
-make("tiny_cnn", {"input": [3, 9, 9], "classes": 5, "layers": [
+TINY_CNN = {"input": [3, 9, 9], "classes": 5, "layers": [
     CIFAR_NORM,
     {"type": "conv2d", "out": 6, "kernel": 3, "stride": 2, "padding": 1, "bias": False},
     {"type": "batchnorm2d"},
@@ -161,9 +93,9 @@ make("tiny_cnn", {"input": [3, 9, 9], "classes": 5, "layers": [
     {"type": "flatten"},
     {"type": "linear", "out": 12},
     {"type": "relu"},
-    {"type": "linear", "out": 5}]}, batch=6, seed=1)
+    {"type": "linear", "out": 5}]}
 
-make("gap_net", {"input": [1, 12, 12], "classes": 4, "layers": [
+GAP_NET = {"input": [1, 12, 12], "classes": 4, "layers": [
     {"type": "normalize", "mean": [0.1307], "std": [0.3081]},
     {"type": "conv2d", "out": 5, "kernel": 5, "padding": 2},
     {"type": "relu"},
@@ -174,13 +106,13 @@ make("gap_net", {"input": [1, 12, 12], "classes": 4, "layers": [
     {"type": "maxpool2d", "kernel": 3, "stride": 2, "padding": 1},
     {"type": "global_avgpool"},
     {"type": "flatten"},
-    {"type": "linear", "out": 4, "bias": False}]}, batch=5, seed=2, smoothing=0.1)
+    {"type": "linear", "out": 4, "bias": False}]}
 
-make("mlp", {"input": [1, 4, 4], "classes": 3, "layers": [
+MLP = {"input": [1, 4, 4], "classes": 3, "layers": [
     {"type": "flatten"},
     {"type": "linear", "out": 9},
     {"type": "gelu"},
-    {"type": "linear", "out": 3}]}, batch=7, seed=3)
+    {"type": "linear", "out": 3}]}
 
 
 def schedules():
@@ -206,8 +138,16 @@ def schedules():
     run("step", lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.1), per_step=False)
     run("cosine", lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=total), per_step=True)
     run("one_cycle", lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=total), per_step=True)
-    save_safetensors(os.path.join(HERE, "schedules.expect.safetensors"), out)
+    write_safetensors(os.path.join(HERE, "schedules.expect.safetensors"), out)
     print("schedules", {k: tuple(v.shape) for k, v in out.items()})
 
 
-schedules()
+def main():
+    make("tiny_cnn", TINY_CNN, batch=6, seed=1)
+    make("gap_net", GAP_NET, batch=5, seed=2, smoothing=0.1)
+    make("mlp", MLP, batch=7, seed=3)
+    schedules()
+
+
+if __name__ == "__main__":
+    main()

@@ -12,9 +12,11 @@ Everything is computed independently of FastRobust in float64: logits, the perfo
 definitions written out), batch norm folded as the public port's _reparam does, norms of the reshaped kernels by SVD,
 the exact operator norm of every conv by an SVD of its dense matrix, Sedghi et al.'s FFT norm with numpy, and the
 path norm by running the squared network on ones."""
-import json, math, os, struct
+import json, math, os
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
+
+from fixture_common import write_safetensors
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 torch.set_default_dtype(torch.float64)
@@ -49,24 +51,6 @@ def build():
 
 def forward(model, x):
     return model((x - MEAN.view(1, -1, 1, 1)) / STD.view(1, -1, 1, 1))
-
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        dtype = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}[t.dtype]
-        data = t.numpy().tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def f32(model):
@@ -241,9 +225,9 @@ def main():
         json.dump(SPEC, f, indent=1)
     def state(m):
         return {k2: v.float() for k2, v in m.state_dict().items() if not k2.endswith("num_batches_tracked")}
-    save_safetensors(os.path.join(HERE, "measures_net.weights.safetensors"), state(model))
-    save_safetensors(os.path.join(HERE, "measures_net.init.safetensors"), state(init))
-    save_safetensors(os.path.join(HERE, "measures_net.data.safetensors"), {"x": x.float(), "labels": y})
+    write_safetensors(os.path.join(HERE, "measures_net.weights.safetensors"), state(model))
+    write_safetensors(os.path.join(HERE, "measures_net.init.safetensors"), state(init))
+    write_safetensors(os.path.join(HERE, "measures_net.data.safetensors"), {"x": x.float(), "labels": y})
     with open(os.path.join(HERE, "measures_net.expect.json"), "w") as f:
         json.dump(ex, f, indent=1, sort_keys=True)
     print(f"wrote {len(ex)} reference values; accuracy {ex['accuracy']:.3f}, gamma {gamma:.4f}")
