@@ -17,6 +17,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
     [
         new NoiseLauncher(),
         new ContrastLauncher(),
+        new FogLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
