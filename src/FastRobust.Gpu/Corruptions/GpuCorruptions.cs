@@ -18,6 +18,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new NoiseLauncher(),
         new ContrastLauncher(),
         new FogLauncher(),
+        new ElasticLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

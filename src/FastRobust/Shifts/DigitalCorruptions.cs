@@ -107,18 +107,33 @@ public sealed class ElasticTransform : Corruption
         return $"α = {c.Alpha}·n, σ = {c.Sigma}·n, affine jitter {c.Affine}·n (n = image side)";
     }
 
-    public override void Apply(ReadOnlySpan<byte> src, Span<double> dst, ImageShape shape, int severity, in CorruptionRandom rng, Workspace ws)
+    /// <summary>α, σ and the affine jitter in pixels for an image of this shape (n = its smaller side).</summary>
+    internal static (double Alpha, double Sigma, double Jitter) Scaled(ImageShape shape, int severity)
     {
-        int h = shape.H, w = shape.W, p = shape.Plane, n = Math.Min(h, w);
+        int n = Math.Min(shape.H, shape.W);
         var c = C[severity - 1];
-        double alpha = n * c.Alpha, sigma = n * c.Sigma, jitter = n * c.Affine;
+        return (n * c.Alpha, n * c.Sigma, n * c.Affine);
+    }
+
+    /// <summary>The image's random affine (2 × 3, OpenCV's getAffineTransform of the jittered triangle); draws field 0.</summary>
+    internal static double[] Affine(ImageShape shape, int severity, in CorruptionRandom rng)
+    {
+        int h = shape.H, w = shape.W, n = Math.Min(h, w);
+        double jitter = Scaled(shape, severity).Jitter;
         // centre_square = float32(shape) // 2 as (x, y) pairs exactly as the original builds them (row count first)
         float cy = h / 2, cx = w / 2;
         int side = n / 3;
         Span<double> from = [cy + side, cx + side, cy + side, cx - side, cy - side, cx - side];
         Span<double> to = stackalloc double[6];
         for (int i = 0; i < 6; i++) to[i] = (float)((float)from[i] + (float)(-jitter + 2 * jitter * rng.Uniform(0, i)));
-        var m = ElasticWarp.AffineFromPoints(from, to);
+        return ElasticWarp.AffineFromPoints(from, to);
+    }
+
+    public override void Apply(ReadOnlySpan<byte> src, Span<double> dst, ImageShape shape, int severity, in CorruptionRandom rng, Workspace ws)
+    {
+        int h = shape.H, w = shape.W, p = shape.Plane;
+        var (alpha, sigma, _) = Scaled(shape, severity);
+        var m = Affine(shape, severity, rng);
         var noise = ws.Doubles(0, p);
         var tmp = ws.Doubles(1, p);
         var pad = ws.Doubles(2, w + 2 * (int)(3 * sigma + 0.5) + 8);

@@ -43,10 +43,9 @@ internal static class ElasticWarp
     /// <summary>dst(x, y) = src(M⁻¹(x, y)) for one plane, OpenCV's fixed-point coordinates and float weights.</summary>
     public static void WarpAffine(ReadOnlySpan<double> src, Span<double> dst, int h, int w, ReadOnlySpan<double> m)
     {
-        double d = m[0] * m[4] - m[1] * m[3];
-        d = d != 0 ? 1.0 / d : 0;
-        double i0 = m[4] * d, i1 = m[1] * -d, i3 = m[3] * -d, i4 = m[0] * d;
-        double i2 = -i0 * m[2] - i1 * m[5], i5 = -i3 * m[2] - i4 * m[5];
+        Span<double> inv = stackalloc double[6];
+        Invert(m, inv);
+        double i0 = inv[0], i1 = inv[1], i2 = inv[2], i3 = inv[3], i4 = inv[4], i5 = inv[5];
         const int abBits = 10, interBits = 5, tab = 1 << interBits;
         const double abScale = 1 << abBits;
         const int roundDelta = (1 << abBits) / tab / 2;
@@ -67,6 +66,17 @@ internal static class ElasticWarp
                 dst[y * w + x] = (float)src[r0 + c0] * w00 + (float)src[r0 + c1] * w01 + (float)src[r1 + c0] * w10 + (float)src[r1 + c1] * w11;
             }
         }
+    }
+
+    /// <summary>OpenCV's inverse of the 2 × 3 matrix <paramref name="m"/> (invertAffineTransform, a singular one to zeros).</summary>
+    public static void Invert(ReadOnlySpan<double> m, Span<double> inv)
+    {
+        double d = m[0] * m[4] - m[1] * m[3];
+        d = d != 0 ? 1.0 / d : 0;
+        double i0 = m[4] * d, i1 = m[1] * -d, i3 = m[3] * -d, i4 = m[0] * d;
+        inv[0] = i0; inv[1] = i1; inv[3] = i3; inv[4] = i4;
+        inv[2] = -i0 * m[2] - i1 * m[5];
+        inv[5] = -i3 * m[2] - i4 * m[5];
     }
 
     /// <summary>dst[y, x] = src at (y + dy[y, x], x + dx[y, x]), bilinear, scipy 'reflect' outside.</summary>

@@ -1,0 +1,64 @@
+using FastRobust.Kernels;
+using FastRobust.Shifts;
+using FastRobust.Shifts.Passes;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace FastRobust.Gpu;
+
+/// <summary>
+/// Elastic transform (kernels/Corruptions/ElasticKernels.cs): five launches over the whole batch, one thread per
+/// value each — noise, blur rows, blur columns × α, warpAffine, map_coordinates. The blur taps and each image's
+/// inverse affine (six uniforms and a 6 × 6 solve per image) come from the host's own code and are uploaded.
+/// </summary>
+internal sealed class ElasticLauncher : CorruptionLauncher
+{
+    public override IReadOnlyList<string> Names { get; } = ["elastic_transform"];
+
+    public override void Launch(CorruptionBatch b)
+    {
+        var k = b.Backend.K;
+        var noiseK = k.Load("ElasticKernels.Noise", a =>
+            a.LoadStreamKernel<ArrayView<double>, int, int, long, ulong, ulong>(ElasticKernels.Noise));
+        var rowsK = k.Load("ElasticKernels.BlurRows", a =>
+            a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int>(ElasticKernels.BlurRows));
+        var columnsK = k.Load("ElasticKernels.BlurColumns", a =>
+            a.LoadStreamKernel<ArrayView<double>, ArrayView<float>, ArrayView<double>, int, int, int, double>(ElasticKernels.BlurColumns));
+        var warpK = k.Load("ElasticKernels.Warp", a =>
+            a.LoadStreamKernel<ArrayView<byte>, ArrayView<float>, ArrayView<double>, int, int, int, int>(ElasticKernels.Warp));
+        var mapK = k.Load("ElasticKernels.Map", a =>
+            a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<byte>, int, int, int, int>(ElasticKernels.Map));
+
+        var shape = b.Shape;
+        int h = shape.H, w = shape.W, p = shape.Plane;
+        var stream = b.Backend.Accelerator.DefaultStream;
+        var (alpha, sigma, _) = ElasticTransform.Scaled(shape, b.Severity);
+        // the host skips the blur where σ = 0 (severity 1); a single tap of 1 is the same copy (v · 1 = v)
+        double[] taps = sigma <= 1e-15 ? [1.0] : GaussianFilter.Kernel(sigma, 3.0);
+        var tapsView = b.Scratch<double>(taps.Length);
+        tapsView.CopyFromCPU(stream, ref taps[0], taps.Length);
+
+        var inverse = new double[6 * b.N];
+        for (int img = 0; img < b.N; img++)
+        {
+            var rng = new CorruptionRandom(b.Seed, b.Corruption.Index, b.Severity, b.FirstIndex + img);
+            ElasticWarp.Invert(ElasticTransform.Affine(shape, b.Severity, rng), inverse.AsSpan(6 * img, 6));
+        }
+        var inverseView = b.Scratch<double>(inverse.Length);
+        inverseView.CopyFromCPU(stream, ref inverse[0], inverse.Length);
+
+        long fieldValues = 2L * b.N * p;
+        var noise = b.Scratch<double>(fieldValues);
+        var rows = b.Scratch<double>(fieldValues);
+        var field = b.Scratch<float>(fieldValues);
+        var warped = b.Scratch<float>(b.Total);
+        int nf = IlgpuBackend.N(fieldValues), nt = IlgpuBackend.N(b.Total);
+        var fieldGrid = b.Backend.Elements(fieldValues);
+        var valueGrid = b.Backend.Elements(b.Total);
+        noiseK(fieldGrid, noise, nf, p, b.FirstIndex, b.Seed, b.StreamBase);
+        rowsK(fieldGrid, noise, rows, tapsView, taps.Length / 2, nf, h, w);
+        columnsK(fieldGrid, rows, field, tapsView, taps.Length / 2, nf, w, alpha);
+        warpK(valueGrid, b.Src, warped, inverseView, nt, shape.C, h, w);
+        mapK(valueGrid, warped, field, b.Dst, nt, shape.C, h, w);
+    }
+}

@@ -1,0 +1,22 @@
+using Xunit;
+
+namespace FastRobust.Gpu.Tests.Shifts;
+
+/// <summary>The digital corruptions' kernels (kernels/Corruptions/ElasticKernels.cs) on ilgpu-cpu give the host's bytes.</summary>
+public sealed class DigitalKernelTests
+{
+    public static TheoryData<int, int> Severities()
+    {
+        var data = new TheoryData<int, int>();
+        for (int s = 1; s <= 5; s++)
+            foreach (int channels in new[] { 3, 1 }) data.Add(s, channels);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Severities))]
+    public void ElasticTransformGivesTheHostBytes(int severity, int channels) =>
+        // noise, blur, warpAffine and map_coordinates are the host's double and float32 arithmetic in the host's
+        // order, the affine is the host's own: exact
+        CorruptionAgreement.AssertAgree("elastic_transform", severity, channels);
+}
