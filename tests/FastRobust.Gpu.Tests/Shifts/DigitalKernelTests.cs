@@ -13,10 +13,23 @@ public sealed class DigitalKernelTests
         return data;
     }
 
+    public static TheoryData<int, int> OddShapes()
+    {
+        var data = new TheoryData<int, int>();
+        for (int s = 1; s <= 5; s++)
+            for (int shape = 0; shape < OddShapeAgreement.Shapes.Length; shape++) data.Add(s, shape);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Severities))]
     public void ElasticTransformGivesTheHostBytes(int severity, int channels) =>
         // noise, blur, warpAffine and map_coordinates are the host's double and float32 arithmetic in the host's
         // order, the affine is the host's own: exact
         CorruptionAgreement.AssertAgree("elastic_transform", severity, channels);
+
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void ElasticTransformGivesTheHostBytesOnOddShapes(int severity, int shape) =>
+        OddShapeAgreement.AssertExact("elastic_transform", severity, OddShapeAgreement.Shapes[shape]);
 }
