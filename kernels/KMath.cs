@@ -6,7 +6,9 @@ namespace FastRobust.Kernels;
 /// Transcendentals for kernels in plain double arithmetic. ILGPU maps Math.Exp/Log/Sin/Cos to libdevice in PTX,
 /// which needs the CUDA SDK at run time and otherwise leaves unresolved externs; these compile to ordinary
 /// instructions on every backend. Accurate to a few double ulps, so after rounding to float they agree with the
-/// CPU backend's Math/MathF results to within a float ulp.
+/// CPU backend's Math/MathF results to within a float ulp. Every product that feeds an add goes through
+/// <see cref="Rounded.Mul(double, double)"/>, so ptxas cannot fuse it into an fma: the GPU then computes the very bits
+/// that ILGPU's CPU accelerator (plain .NET arithmetic) computes in the tests.
 /// </summary>
 public static class KMath
 {
@@ -29,22 +31,22 @@ public static class KMath
         if (x > 709.782712893384) return double.PositiveInfinity;
         if (x < -745.2) return 0.0;
         // x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite), then a degree-13 Taylor polynomial for e^r
-        double kf = Math.Floor(x * Log2E + 0.5);
-        double r = x - kf * Ln2Hi - kf * Ln2Lo;
+        double kf = Math.Floor(Rounded.Mul(x, Log2E) + 0.5);
+        double r = x - Rounded.Mul(kf, Ln2Hi) - Rounded.Mul(kf, Ln2Lo);
         double p = 1.0 / 6227020800.0;
-        p = p * r + 1.0 / 479001600.0;
-        p = p * r + 1.0 / 39916800.0;
-        p = p * r + 1.0 / 3628800.0;
-        p = p * r + 1.0 / 362880.0;
-        p = p * r + 1.0 / 40320.0;
-        p = p * r + 1.0 / 5040.0;
-        p = p * r + 1.0 / 720.0;
-        p = p * r + 1.0 / 120.0;
-        p = p * r + 1.0 / 24.0;
-        p = p * r + 1.0 / 6.0;
-        p = p * r + 0.5;
-        p = p * r + 1.0;
-        p = p * r + 1.0;
+        p = Rounded.Mul(p, r) + 1.0 / 479001600.0;
+        p = Rounded.Mul(p, r) + 1.0 / 39916800.0;
+        p = Rounded.Mul(p, r) + 1.0 / 3628800.0;
+        p = Rounded.Mul(p, r) + 1.0 / 362880.0;
+        p = Rounded.Mul(p, r) + 1.0 / 40320.0;
+        p = Rounded.Mul(p, r) + 1.0 / 5040.0;
+        p = Rounded.Mul(p, r) + 1.0 / 720.0;
+        p = Rounded.Mul(p, r) + 1.0 / 120.0;
+        p = Rounded.Mul(p, r) + 1.0 / 24.0;
+        p = Rounded.Mul(p, r) + 1.0 / 6.0;
+        p = Rounded.Mul(p, r) + 0.5;
+        p = Rounded.Mul(p, r) + 1.0;
+        p = Rounded.Mul(p, r) + 1.0;
         int k = (int)kf;
         // split the scale so that e^r·2^k neither overflows early nor loses bits in the subnormal range
         return k < -1000 ? p * Pow2(k + 600) * Pow2(-600) : k > 1000 ? p * Pow2(k - 600) * Pow2(600) : p * Pow2(k);
@@ -72,47 +74,47 @@ public static class KMath
         // log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.1716
         double s = (m - 1.0) / (m + 1.0), z = s * s;
         double p = 1.0 / 23.0;
-        p = p * z + 1.0 / 21.0;
-        p = p * z + 1.0 / 19.0;
-        p = p * z + 1.0 / 17.0;
-        p = p * z + 1.0 / 15.0;
-        p = p * z + 1.0 / 13.0;
-        p = p * z + 1.0 / 11.0;
-        p = p * z + 1.0 / 9.0;
-        p = p * z + 1.0 / 7.0;
-        p = p * z + 1.0 / 5.0;
-        p = p * z + 1.0 / 3.0;
-        p = p * z + 1.0;
-        double logM = 2.0 * s * p;
-        return e * Ln2Hi + (e * Ln2Lo + logM);
+        p = Rounded.Mul(p, z) + 1.0 / 21.0;
+        p = Rounded.Mul(p, z) + 1.0 / 19.0;
+        p = Rounded.Mul(p, z) + 1.0 / 17.0;
+        p = Rounded.Mul(p, z) + 1.0 / 15.0;
+        p = Rounded.Mul(p, z) + 1.0 / 13.0;
+        p = Rounded.Mul(p, z) + 1.0 / 11.0;
+        p = Rounded.Mul(p, z) + 1.0 / 9.0;
+        p = Rounded.Mul(p, z) + 1.0 / 7.0;
+        p = Rounded.Mul(p, z) + 1.0 / 5.0;
+        p = Rounded.Mul(p, z) + 1.0 / 3.0;
+        p = Rounded.Mul(p, z) + 1.0;
+        double logM = Rounded.Mul(2.0 * s, p);
+        return Rounded.Mul(e, Ln2Hi) + (Rounded.Mul(e, Ln2Lo) + logM);
     }
 
     /// <summary>sin and cos of |a| ≲ 1e6 (Box–Muller angles lie in [0, 2π)).</summary>
     public static void SinCos(double a, out double sin, out double cos)
     {
-        double kf = Math.Floor(a * (1.0 / 1.57079632679489661923) + 0.5);
-        double r = a - kf * PiOver2Hi - kf * PiOver2Lo;
+        double kf = Math.Floor(Rounded.Mul(a, 1.0 / 1.57079632679489661923) + 0.5);
+        double r = a - Rounded.Mul(kf, PiOver2Hi) - Rounded.Mul(kf, PiOver2Lo);
         double z = r * r;
         // |r| ≤ π/4: Taylor series of sin to r^17 and of cos to r^18
         double s = 1.0 / 355687428096000.0;
-        s = s * z - 1.0 / 1307674368000.0;
-        s = s * z + 1.0 / 6227020800.0;
-        s = s * z - 1.0 / 39916800.0;
-        s = s * z + 1.0 / 362880.0;
-        s = s * z - 1.0 / 5040.0;
-        s = s * z + 1.0 / 120.0;
-        s = s * z - 1.0 / 6.0;
-        s = r + r * z * s;
+        s = Rounded.Mul(s, z) - 1.0 / 1307674368000.0;
+        s = Rounded.Mul(s, z) + 1.0 / 6227020800.0;
+        s = Rounded.Mul(s, z) - 1.0 / 39916800.0;
+        s = Rounded.Mul(s, z) + 1.0 / 362880.0;
+        s = Rounded.Mul(s, z) - 1.0 / 5040.0;
+        s = Rounded.Mul(s, z) + 1.0 / 120.0;
+        s = Rounded.Mul(s, z) - 1.0 / 6.0;
+        s = r + Rounded.Mul(Rounded.Mul(r, z), s);
         double c = -1.0 / 6402373705728000.0;
-        c = c * z + 1.0 / 20922789888000.0;
-        c = c * z - 1.0 / 87178291200.0;
-        c = c * z + 1.0 / 479001600.0;
-        c = c * z - 1.0 / 3628800.0;
-        c = c * z + 1.0 / 40320.0;
-        c = c * z - 1.0 / 720.0;
-        c = c * z + 1.0 / 24.0;
-        c = c * z - 0.5;
-        c = 1.0 + z * c;
+        c = Rounded.Mul(c, z) + 1.0 / 20922789888000.0;
+        c = Rounded.Mul(c, z) - 1.0 / 87178291200.0;
+        c = Rounded.Mul(c, z) + 1.0 / 479001600.0;
+        c = Rounded.Mul(c, z) - 1.0 / 3628800.0;
+        c = Rounded.Mul(c, z) + 1.0 / 40320.0;
+        c = Rounded.Mul(c, z) - 1.0 / 720.0;
+        c = Rounded.Mul(c, z) + 1.0 / 24.0;
+        c = Rounded.Mul(c, z) - 0.5;
+        c = 1.0 + Rounded.Mul(z, c);
         int q = (int)((long)kf & 3);
         if (q == 0) { sin = s; cos = c; }
         else if (q == 1) { sin = c; cos = -s; }
@@ -164,7 +166,7 @@ public static class KMath
     public static float BoxMuller(uint ua, uint ub, bool sine)
     {
         double radius = Math.Sqrt(-2.0 * Log(((ua >> 8) + 1) * (1.0f / 16777216.0f)));
-        double angle = 2.0 * Math.PI * ((ub >> 8) * (1.0f / 16777216.0f));
+        double angle = Rounded.Mul(2.0 * Math.PI, (ub >> 8) * (1.0f / 16777216.0f));
         SinCos(angle, out double s, out double c);
         return (float)(radius * (sine ? s : c));
     }

@@ -6,6 +6,7 @@ namespace FastRobust.Kernels;
 /// Contrast (src/FastRobust/Shifts/DigitalCorruptions.cs): (x − m)·c + m about each plane's mean m, one thread per
 /// (image, channel) plane summing in the host's order, so the mean and the bytes are the host's exactly.
 /// </summary>
+[HostBytes]
 public static class ContrastKernel
 {
     [Kernel]
@@ -17,7 +18,7 @@ public static class ContrastKernel
             double sum = 0;
             for (int i = 0; i < plane; i++) sum += src[b + i] / 255.0;
             double mean = sum / plane;
-            for (int i = 0; i < plane; i++) dst[b + i] = CorruptionMath.Out((src[b + i] / 255.0 - mean) * c + mean);
+            for (int i = 0; i < plane; i++) dst[b + i] = CorruptionMath.Out(Rounded.Mul(src[b + i] / 255.0 - mean, c) + mean);
         }
     }
 }

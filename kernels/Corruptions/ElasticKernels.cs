@@ -11,6 +11,7 @@ namespace FastRobust.Kernels;
 /// displacement. Each value is the host's expression in the host's types and order (double for the fields and the
 /// resampling, float32 for warpAffine's weights and sum), so the bytes are the host's.
 /// </summary>
+[HostBytes]
 public static class ElasticKernels
 {
     /// <summary>noise[img, f, i] = −1 + 2·U(field f + 1, i): f = 0 is dx, 1 is dy. <paramref name="total"/> = N·2·plane.</summary>

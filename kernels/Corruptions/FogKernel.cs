@@ -12,6 +12,7 @@ namespace FastRobust.Kernels;
 /// (phase start + its row-major index), so the map is the host's bit for bit. Min, max and the image's largest value
 /// are order-independent, so tree reductions give the host's exactly; the blend is then one value per thread.
 /// </summary>
+[HostBytes]
 public static class FogKernel
 {
     [Kernel]

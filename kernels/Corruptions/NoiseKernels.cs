@@ -10,6 +10,7 @@ namespace FastRobust.Kernels;
 /// so the bytes are the host's (Box–Muller through KMath, whose log/sin/cos may differ from .NET's in the last
 /// double bits: the tests allow a value one level off in a million).
 /// </summary>
+[HostBytes]
 public static class NoiseKernels
 {
     public const int GaussianNoise = 0, SpeckleNoise = 1, ImpulseNoise = 2;
@@ -34,7 +35,7 @@ public static class NoiseKernels
                 Philox.Block(seed, stream, (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
                 int lane = i & 3;
                 float noise = lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
-                v = kind == GaussianNoise ? x + noise * c : x + x * (noise * c);
+                v = kind == GaussianNoise ? x + Rounded.Mul(noise, c) : x + Rounded.Mul(x, Rounded.Mul(noise, c));
             }
             dst[idx] = CorruptionMath.Out(v);
         }
