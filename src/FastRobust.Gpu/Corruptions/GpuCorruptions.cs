@@ -20,6 +20,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new FogLauncher(),
         new ElasticLauncher(),
         new MotionBlurLauncher(),
+        new ZoomBlurLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

@@ -11,7 +11,7 @@ public sealed class MotionZoomBlurKernelTests
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (var name in new[] { "motion_blur" })
+        foreach (var name in new[] { "motion_blur", "zoom_blur" })
             for (int s = 1; s <= 5; s++)
                 foreach (int channels in new[] { 3, 1 }) data.Add(name, s, channels);
         return data;
