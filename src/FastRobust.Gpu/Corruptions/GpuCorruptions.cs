@@ -21,6 +21,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new ElasticLauncher(),
         new MotionBlurLauncher(),
         new ZoomBlurLauncher(),
+        new SnowLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
