@@ -17,6 +17,15 @@ public sealed class MotionZoomBlurKernelTests
         return data;
     }
 
+    public static TheoryData<string, int, int> OddShapes()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var name in new[] { "motion_blur", "zoom_blur" })
+            for (int s = 1; s <= 5; s++)
+                for (int shape = 0; shape < OddShapeAgreement.Shapes.Length; shape++) data.Add(name, s, shape);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void KernelGivesTheHostBytes(string name, int severity, int channels) =>
@@ -24,4 +33,9 @@ public sealed class MotionZoomBlurKernelTests
         // offsets from the image's angle) and sums in double in tap order; zoom blur reads the host's zoom plans, mixes
         // in double and sums in float32 in the host's order. Products are rounded on their own on PTX too (Rounded).
         CorruptionAgreement.AssertAgree(name, severity, channels, maxDiffering: 0);
+
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void KernelGivesTheHostBytesOnOddShapes(string name, int severity, int shape) =>
+        OddShapeAgreement.AssertExact(name, severity, OddShapeAgreement.Shapes[shape]);
 }

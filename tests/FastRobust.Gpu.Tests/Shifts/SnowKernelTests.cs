@@ -13,6 +13,14 @@ public sealed class SnowKernelTests
         return data;
     }
 
+    public static TheoryData<int, int> OddShapes()
+    {
+        var data = new TheoryData<int, int>();
+        for (int s = 1; s <= 5; s++)
+            for (int shape = 0; shape < OddShapeAgreement.Shapes.Length; shape++) data.Add(s, shape);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void KernelGivesTheHostBytes(int severity, int channels) =>
@@ -22,4 +30,9 @@ public sealed class SnowKernelTests
         // differed in 300 images × 5 severities); a stray one-ulp normal would still have to move a flake across an
         // 8-bit or threshold boundary to show
         CorruptionAgreement.AssertAgree("snow", severity, channels, maxDiffering: 0);
+
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void KernelGivesTheHostBytesOnOddShapes(int severity, int shape) =>
+        OddShapeAgreement.AssertExact("snow", severity, OddShapeAgreement.Shapes[shape]);
 }
