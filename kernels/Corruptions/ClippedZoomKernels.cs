@@ -5,7 +5,7 @@ namespace FastRobust.Kernels;
 /// <summary>
 /// make_cifar_c.py's clipped_zoom as the host runs it (src/FastRobust/Shifts/Passes/ClippedZoom.cs): every kept
 /// output pixel is a bilinear mix of four source pixels, where a row h or a column w stands for the zero that scipy
-/// reads past the crop. The plans (per zoom factor, per kept row and column: the two source indices and the upper
+/// reads past the crop. The plans (per zoom factor, per kept row and column: the two source indices and the second
 /// one's weight) are the host's, uploaded; the mix is the host's double arithmetic in its order, each product
 /// rounded on its own (<see cref="Rounded"/>), so a zoomed value is the host's exactly.
 /// Plan k's ints: 2·(h + w) from k·2·(h + w), rows (r0, r1) then columns (c0, c1); its weights: h + w from
