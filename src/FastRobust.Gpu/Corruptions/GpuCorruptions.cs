@@ -19,6 +19,9 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new ContrastLauncher(),
         new FogLauncher(),
         new ElasticLauncher(),
+        new MotionBlurLauncher(),
+        new ZoomBlurLauncher(),
+        new SnowLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

@@ -25,6 +25,13 @@ internal sealed class ClippedZoom
 
     public double Zoom { get; }
 
+    /// <summary>
+    /// The plan as the GPU kernels read it: per kept row the two source rows (h for the zero row past the crop) and
+    /// the second one's weight, per kept column the two source columns (w for the zero column) and the second one's weight.
+    /// </summary>
+    internal (int R0, int R1, double Ty) Row(int y) => (_r0[y] / (_w + 1), _r1[y] / (_w + 1), _ty[y]);
+    internal (int C0, int C1, double Tx) Column(int x) => (_c0[x], _c1[x], _tx[x]);
+
     /// <summary>Values an <see cref="Apply"/> scratch buffer needs.</summary>
     public int PaddedSize => (_h + 1) * (_w + 1);
 

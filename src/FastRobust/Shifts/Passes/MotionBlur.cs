@@ -38,6 +38,11 @@ internal sealed class MotionBlur
 
     public int Width => _kernel.Length;
 
+    /// <summary>The normalised tap weights and the taps' pixel offsets along the angle (for the GPU kernels' tables).</summary>
+    internal ReadOnlySpan<double> Weights => _kernel;
+    internal ReadOnlySpan<int> Dx => _dx;
+    internal ReadOnlySpan<int> Dy => _dy;
+
     /// <summary>One plane of 8-bit values in, 8-bit values out (the round trip through Wand's PNG blobs).</summary>
     public void Apply(ReadOnlySpan<byte> src, Span<byte> dst, int h, int w)
     {
