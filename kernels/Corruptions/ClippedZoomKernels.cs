@@ -11,6 +11,7 @@ namespace FastRobust.Kernels;
 /// Plan k's ints: 2·(h + w) from k·2·(h + w), rows (r0, r1) then columns (c0, c1); its weights: h + w from
 /// k·(h + w), ty per row then tx per column.
 /// </summary>
+[HostBytes]
 public static class ClippedZoomKernels
 {
     /// <summary>Plan <paramref name="k"/>'s sources and weights for output pixel (y, x).</summary>

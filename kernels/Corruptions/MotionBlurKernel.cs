@@ -9,6 +9,7 @@ namespace FastRobust.Kernels;
 /// same double sum in tap order, rounded to a 16-bit quantum and truncated to 8 bits — the host's bytes exactly.
 /// Used by motion_blur (every channel of an image shares its angle) and by snow (one flake plane per image).
 /// </summary>
+[HostBytes]
 public static class MotionBlurKernel
 {
     /// <param name="src">planes of h × w bytes; plane q belongs to image q / planesPerImage</param>

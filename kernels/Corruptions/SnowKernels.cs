@@ -9,6 +9,7 @@ namespace FastRobust.Kernels;
 /// truncation), the motion blur of MotionBlurKernel, then <see cref="Blend"/>. The arithmetic is the host's, in its
 /// types and order; only the normals differ, in KMath's log/sin/cos (see the tests for what that allows).
 /// </summary>
+[HostBytes]
 public static class SnowKernels
 {
     /// <summary>layer[img, i] = loc + scale·normal i of field 0 of the image's stream (CorruptionRandom.Normals' lanes).</summary>
