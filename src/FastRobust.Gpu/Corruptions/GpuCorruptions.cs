@@ -23,6 +23,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new ZoomBlurLauncher(),
         new SnowLauncher(),
         new JpegLauncher(),
+        new SpatterLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

@@ -123,7 +123,7 @@ public sealed class Spatter : Corruption
         (0.62, 0.1, 0.7, 0.7, 0.5, false), (0.65, 0.1, 0.8, 0.7, 0.5, false), (0.65, 0.3, 1, 0.69, 0.5, false),
         (0.65, 0.1, 0.7, 0.69, 0.6, true), (0.65, 0.1, 0.5, 0.68, 0.6, true),
     ];
-    private static readonly int[] Emboss = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
+    internal static readonly int[] Emboss = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
     public override string Name => "spatter";
     public override string Title => "Spatter";
     public override string Family => "weather";
@@ -180,7 +180,7 @@ public sealed class Spatter : Corruption
             m[i] = (float)level[i] * b[i];
             max = Math.Max(max, m[i]);
         }
-        float[] colour = shape.C == 3 ? [(float)(175 / 255.0), (float)(238 / 255.0), (float)(238 / 255.0)] : [(float)GreyOf(175, 238, 238)];
+        float[] colour = WaterColour(shape.C);
         float intensity = (float)peak;
         for (int ch = 0; ch < shape.C; ch++)
             for (int i = 0; i < p; i++)
@@ -197,7 +197,7 @@ public sealed class Spatter : Corruption
         var m = ws.Doubles(5, p);
         for (int i = 0; i < p; i++) mask[i] = liquid[i] > threshold ? 1 : 0;
         GaussianFilter.Apply(mask, m, h, w, sigma, 4.0, BorderMode.Nearest, ws.Doubles(2, p), ws.Doubles(3, w + 64), float32: true);
-        float[] colour = shape.C == 3 ? [(float)(63 / 255.0), (float)(42 / 255.0), (float)(20 / 255.0)] : [(float)GreyOf(63, 42, 20)];
+        float[] colour = MudColour(shape.C);
         for (int ch = 0; ch < shape.C; ch++)
             for (int i = 0; i < p; i++)
             {
@@ -206,6 +206,14 @@ public sealed class Spatter : Corruption
                 dst[ch * p + i] = Out32(x * (1 - mi) + colour[ch] * mi);
             }
     }
+
+    /// <summary>The drops' colour per channel (float32, as the original's array), or its grey on 1-channel images.</summary>
+    internal static float[] WaterColour(int channels) => Colour(channels, 175, 238, 238);
+
+    internal static float[] MudColour(int channels) => Colour(channels, 63, 42, 20);
+
+    private static float[] Colour(int channels, int r, int g, int b) =>
+        channels == 3 ? [(float)(r / 255.0), (float)(g / 255.0), (float)(b / 255.0)] : [(float)GreyOf(r, g, b)];
 
     private static double GreyOf(int r, int g, int b) => (0.299 * r + 0.587 * g + 0.114 * b) / 255.0;
 }

@@ -12,11 +12,12 @@ internal static class DistanceTransform
 
     [ThreadStatic] private static uint[]? _t;
 
+    /// <summary>A step cost in 16-bit fixed point (1, 1.4 and 2.1969 are the mask's; the GPU kernel takes them from here).</summary>
+    internal static uint Cost(float step) => (uint)Math.Round(step * (double)(1 << Shift), MidpointRounding.ToEven);
+
     public static void Apply(ReadOnlySpan<byte> src, Span<float> dst, int h, int w)
     {
-        uint hv = (uint)Math.Round(1f * (double)(1 << Shift), MidpointRounding.ToEven);
-        uint diag = (uint)Math.Round(1.4f * (double)(1 << Shift), MidpointRounding.ToEven);
-        uint knight = (uint)Math.Round(2.1969f * (double)(1 << Shift), MidpointRounding.ToEven);
+        uint hv = Cost(1f), diag = Cost(1.4f), knight = Cost(2.1969f);
         int step = w + 2 * Border;
         int size = (h + 2 * Border) * step;
         if (_t == null || _t.Length < size) _t = new uint[size];

@@ -1,0 +1,25 @@
+using Xunit;
+
+namespace FastRobust.Gpu.Tests.Shifts;
+
+/// <summary>The spatter kernels (kernels/Corruptions/SpatterKernels.cs and its passes) on ilgpu-cpu give the host's bytes.</summary>
+public sealed class SpatterKernelTests
+{
+    public static TheoryData<int, int> Cases()
+    {
+        var data = new TheoryData<int, int>();
+        for (int s = 1; s <= 5; s++)
+            foreach (int channels in new[] { 3, 1 }) data.Add(s, channels);
+        return data;
+    }
+
+    // Exact: every pass is the host's arithmetic in the host's types and order (the blurs in double, or rounded to
+    // float per pass for mud; Canny, the distance transform, equalisation, emboss and box blurs in integers or the
+    // host's float steps). The one inexact ingredient is the layer's normals (KMath's log/sin/cos against .NET's):
+    // they differ in the last double bits, which survive the rounding to float for about one normal in 10⁸, and such
+    // a one-float-ulp change (~1e-9 after the blur) would still have to straddle a threshold or a truncation to show.
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void KernelGivesTheHostBytes(int severity, int channels) =>
+        CorruptionAgreement.AssertAgree("spatter", severity, channels, maxDiffering: 0, n: 24);
+}
