@@ -1,3 +1,4 @@
+using FastRobust.Shifts;
 using Xunit;
 
 namespace FastRobust.Gpu.Tests.Shifts;
@@ -22,4 +23,19 @@ public sealed class SpatterKernelTests
     [MemberData(nameof(Cases))]
     public void KernelGivesTheHostBytes(int severity, int channels) =>
         CorruptionAgreement.AssertAgree("spatter", severity, channels, maxDiffering: 0, n: 24);
+
+    // Non-square planes whose pixel count is not a multiple of 4 (the last normals come from a partial Philox block)
+    // and the narrowest allowed width (8: every reflect-101 and nearest border case), at every severity: exact.
+    [Theory]
+    [InlineData(3, 27, 21)]
+    [InlineData(1, 8, 13)]
+    public void OddShapesGiveTheHostBytes(int c, int h, int w)
+    {
+        var shape = new ImageShape(c, h, w);
+        var images = CorruptionAgreement.Images(new System.Random(h * 100 + w), 6, shape);
+        var corruption = Corruptions.Get("spatter");
+        for (int s = 1; s <= 5; s++)
+            Assert.Equal(Corruptions.ApplyBytes(corruption, s, images, 6, shape, 23, 9),
+                CorruptionAgreement.Kernels.ApplyBytes(corruption, s, images, 6, shape, 23, 9));
+    }
 }
