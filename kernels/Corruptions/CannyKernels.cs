@@ -8,6 +8,7 @@ namespace FastRobust.Kernels;
 /// plane (a flood fill, inherently sequential; its result does not depend on the order, so it is the host's). All
 /// integer arithmetic in the host's order: exact.
 /// </summary>
+[HostBytes]
 public static class CannyKernels
 {
     private const int Tg22 = 13573; // (int)(tan 22.5° · 2^15 + 0.5), as Canny.Tg22

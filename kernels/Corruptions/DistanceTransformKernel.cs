@@ -9,6 +9,7 @@ namespace FastRobust.Kernels;
 /// (DistanceTransform.Cost). Here the zero pixels are Canny's edges (map == 2), i.e. 255 − edges == 0 as on the
 /// host; each distance is capped at <paramref name="cap"/> (the spatter's 20).
 /// </summary>
+[HostBytes]
 public static class DistanceTransformKernel
 {
     private const uint Init = int.MaxValue, Max = int.MaxValue >> 2;

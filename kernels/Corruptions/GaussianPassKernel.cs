@@ -5,10 +5,11 @@ namespace FastRobust.Kernels;
 /// <summary>
 /// One axis of src/FastRobust/Shifts/Passes/GaussianFilter.cs (scipy.ndimage.gaussian_filter, 'nearest' border) over
 /// whole planes, one thread per output value: the centre tap, then the symmetric pairs from the outermost in, in double
-/// as the host sums them, each product rounded on its own (Unfused), so the result is the host's to the bit. The taps are the host's (GaussianFilter.Kernel),
+/// as the host sums them, each product rounded on its own (Rounded.Mul), so the result is the host's to the bit. The taps are the host's (GaussianFilter.Kernel),
 /// uploaded by the launcher. vertical = 1 is the host's Rows (axis 0), 0 its Columns (axis 1); float32 = 1 rounds
 /// each output to float as the host does for a float32 image.
 /// </summary>
+[HostBytes]
 public static class GaussianPassKernel
 {
     [Kernel]
@@ -20,13 +21,13 @@ public static class GaussianPassKernel
         {
             int img = idx / plane, i = idx - img * plane, y = i / w, x = i - y * w;
             long b = (long)img * plane;
-            double acc = Unfused.Mul(src[idx], taps[r]);
+            double acc = Rounded.Mul(src[idx], taps[r]);
             for (int j = r; j >= 1; j--)
             {
                 double pair = vertical != 0
                     ? src[b + Nearest(y - j, h) * w + x] + src[b + Nearest(y + j, h) * w + x]
                     : src[b + y * w + Nearest(x - j, w)] + src[b + y * w + Nearest(x + j, w)];
-                acc += Unfused.Mul(pair, taps[r - j]);
+                acc += Rounded.Mul(pair, taps[r - j]);
             }
             dst[idx] = float32 != 0 ? (float)acc : acc;
         }

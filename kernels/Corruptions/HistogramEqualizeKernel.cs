@@ -7,6 +7,7 @@ namespace FastRobust.Kernels;
 /// plane (a histogram and its running sum). The table is applied by whoever reads the plane next. The float
 /// arithmetic is the host's (int · float, round half to even), so the table is the host's.
 /// </summary>
+[HostBytes]
 public static class HistogramEqualizeKernel
 {
     /// <summary><paramref name="hist"/> and <paramref name="lut"/>: 256 values per plane.</summary>

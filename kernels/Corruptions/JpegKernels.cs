@@ -13,6 +13,7 @@ namespace FastRobust.Kernels;
 /// thread per pixel (fancy upsampling of the chroma and YCbCr → RGB). Colour images are 3 components with 4:2:0 chroma
 /// (16 × 16 MCUs: 4 luma blocks and one block of each chroma per MCU); grey images one component in 8 × 8 MCUs.
 /// </summary>
+[HostBytes]
 public static class JpegKernels
 {
     // libjpeg's FIX(x) = (int)(x·65536 + 0.5): JpegColor's tables hold these times their index (plus fixed offsets);

@@ -7,10 +7,11 @@ namespace FastRobust.Kernels;
 /// Spatter (src/FastRobust/Shifts/WeatherCorruptions.cs Spatter) over a whole batch: the per-pixel and per-value steps
 /// here, the shared passes in GaussianPassKernel, CannyKernels, DistanceTransformKernel and HistogramEqualizeKernel.
 /// Every step is the host's arithmetic in the host's types and order (double where the host is double, float where it
-/// is float, every product that meets a sum rounded on its own: Unfused), so the bytes are the host's; the only inexact ingredient is the layer's normals (KMath's log/sin/cos
+/// is float, every product that meets a sum rounded on its own: Rounded.Mul), so the bytes are the host's; the only inexact ingredient is the layer's normals (KMath's log/sin/cos
 /// against .NET's, which agree after rounding to float but for about one value in 10⁸).
 /// Per-pixel buffers hold one plane per image (the liquid layer is shared by the channels).
 /// </summary>
+[HostBytes]
 public static class SpatterKernels
 {
     /// <summary>The liquid layer loc + scale · normal, normal i of field 0 of the image's stream (CorruptionRandom.Normals).</summary>
@@ -24,7 +25,7 @@ public static class SpatterKernels
             Philox.Block(seed, stream, CorruptionMath.FieldOffset(0) + (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
             int lane = i & 3;
             float normal = lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
-            layer[idx] = loc + Unfused.Mul(scale, normal);
+            layer[idx] = loc + Rounded.Mul(scale, normal);
         }
     }
 
@@ -59,7 +60,7 @@ public static class SpatterKernels
             float mi = mv < 0.8 ? 0f : (float)mv;
             float x = src[idx] / 255f;
             float colour = ch == 0 ? c0 : ch == 1 ? c1 : c2;
-            dst[idx] = CorruptionMath.Out32(Unfused.Mul(x, 1 - mi) + Unfused.Mul(colour, mi));
+            dst[idx] = CorruptionMath.Out32(Rounded.Mul(x, 1 - mi) + Rounded.Mul(colour, mi));
         }
     }
 
@@ -157,7 +158,7 @@ public static class SpatterKernels
             float m = (float)level[p] * smooth[p], top = max[img];
             float drop = top > 0 ? m / top * intensity : 0f;
             float colour = ch == 0 ? c0 : ch == 1 ? c1 : c2;
-            dst[idx] = CorruptionMath.Out32(src[idx] / 255f + Unfused.Mul(drop, colour));
+            dst[idx] = CorruptionMath.Out32(src[idx] / 255f + Rounded.Mul(drop, colour));
         }
     }
 
