@@ -22,6 +22,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new MotionBlurLauncher(),
         new ZoomBlurLauncher(),
         new SnowLauncher(),
+        new GaussianBlurLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
