@@ -23,6 +23,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new ZoomBlurLauncher(),
         new SnowLauncher(),
         new GaussianBlurLauncher(),
+        new DefocusBlurLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
