@@ -24,6 +24,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new SnowLauncher(),
         new GaussianBlurLauncher(),
         new DefocusBlurLauncher(),
+        new PixelateLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
