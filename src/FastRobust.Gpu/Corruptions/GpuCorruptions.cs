@@ -25,6 +25,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new GaussianBlurLauncher(),
         new DefocusBlurLauncher(),
         new PixelateLauncher(),
+        new GlassBlurLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

@@ -10,7 +10,7 @@ namespace FastRobust.Gpu.Tests.Shifts;
 /// </summary>
 public sealed class BlurKernelTests
 {
-    private static readonly string[] Names = ["gaussian_blur", "defocus_blur"];
+    private static readonly string[] Names = ["gaussian_blur", "defocus_blur", "glass_blur"];
 
     public static TheoryData<string, int, int> Cases()
     {
