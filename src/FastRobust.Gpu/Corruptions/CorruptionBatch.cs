@@ -54,6 +54,14 @@ internal sealed class CorruptionBatch : IDisposable
         return block.View.AsContiguous().Cast<T>().SubView(0, Math.Max(count, 1));
     }
 
+    /// <summary>Host-computed constants (filter taps, resize weights) copied to scratch on the batch's stream.</summary>
+    public ArrayView<T> Upload<T>(T[] values) where T : unmanaged
+    {
+        var view = Scratch<T>(values.Length);
+        if (values.Length > 0) view.SubView(0, values.Length).CopyFromCPU(Backend.Accelerator.DefaultStream, ref values[0], values.Length);
+        return view;
+    }
+
     public void Dispose()
     {
         foreach (var block in _rented) Backend.Pool.Return(block);

@@ -24,6 +24,10 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new SnowLauncher(),
         new JpegLauncher(),
         new SpatterLauncher(),
+        new GaussianBlurLauncher(),
+        new DefocusBlurLauncher(),
+        new PixelateLauncher(),
+        new GlassBlurLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

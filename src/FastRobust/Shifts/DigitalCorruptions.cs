@@ -185,14 +185,18 @@ public sealed class Pixelate : Corruption
     public override string Family => "digital";
     public override string Describe(int s) => $"box down to {C[s - 1]} of the side and back";
 
-    public override void Apply(ReadOnlySpan<byte> src, Span<double> dst, ImageShape shape, int severity, in CorruptionRandom rng, Workspace ws)
-    {
-        var (down, up) = Plans.GetOrAdd((shape.H, shape.W, severity), k =>
+    /// <summary>The resizes down to ⌊c·side⌋ and back of an h × w image (cached; the GPU kernels use them too).</summary>
+    internal static (PilBoxResize Down, PilBoxResize Up) Plan(int h, int w, int severity) =>
+        Plans.GetOrAdd((h, w, severity), k =>
         {
             double c = C[k.Item3 - 1];
             int sh = (int)(k.Item1 * c), sw = (int)(k.Item2 * c);
             return (new PilBoxResize(k.Item1, k.Item2, sh, sw), new PilBoxResize(sh, sw, k.Item1, k.Item2));
         });
+
+    public override void Apply(ReadOnlySpan<byte> src, Span<double> dst, ImageShape shape, int severity, in CorruptionRandom rng, Workspace ws)
+    {
+        var (down, up) = Plan(shape.H, shape.W, severity);
         int p = shape.Plane;
         var small = ws.Bytes(0, down.OutH * down.OutW);
         var tmp = ws.Bytes(1, Math.Max(down.InH * down.OutW, up.InH * up.OutW));

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace FastRobust.Gpu.Tests.Shifts;
 
-/// <summary>The digital corruptions' kernels (kernels/Corruptions/ElasticKernels.cs) on ilgpu-cpu give the host's bytes.</summary>
+/// <summary>The digital corruptions' kernels (kernels/Corruptions/ElasticKernels.cs, BoxResizeKernel.cs) on ilgpu-cpu give the host's bytes.</summary>
 public sealed class DigitalKernelTests
 {
     public static TheoryData<int, int> Severities()
@@ -32,4 +32,15 @@ public sealed class DigitalKernelTests
     [MemberData(nameof(OddShapes))]
     public void ElasticTransformGivesTheHostBytesOnOddShapes(int severity, int shape) =>
         OddShapeAgreement.AssertExact("elastic_transform", severity, OddShapeAgreement.Shapes[shape]);
+
+    [Theory]
+    [MemberData(nameof(Severities))]
+    public void PixelateGivesTheHostBytes(int severity, int channels) =>
+        // Pillow's box resize in 22-bit fixed point with the host's weights: integer arithmetic, exact
+        CorruptionAgreement.AssertAgree("pixelate", severity, channels, maxDiffering: 0, maxLevels: 0);
+
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void PixelateGivesTheHostBytesOnOddShapes(int severity, int shape) =>
+        OddShapeAgreement.AssertExact("pixelate", severity, OddShapeAgreement.Shapes[shape]);
 }

@@ -7,7 +7,7 @@ namespace FastRobust.Shifts.Passes;
 /// </summary>
 internal sealed class PilBoxResize
 {
-    private const int PrecisionBits = 32 - 8 - 2;
+    internal const int PrecisionBits = 32 - 8 - 2;
     private readonly Axis _x, _y;
 
     public PilBoxResize(int inH, int inW, int outH, int outW)
@@ -24,6 +24,10 @@ internal sealed class PilBoxResize
     public int InW { get; }
     public int OutH { get; }
     public int OutW { get; }
+
+    /// <summary>The horizontal and vertical passes' taps (the GPU kernels upload them).</summary>
+    internal Axis X => _x;
+    internal Axis Y => _y;
 
     /// <summary>Resizes one plane; <paramref name="tmp"/> holds inH × outW bytes.</summary>
     public void Apply(ReadOnlySpan<byte> src, Span<byte> dst, Span<byte> tmp)
@@ -58,7 +62,7 @@ internal sealed class PilBoxResize
     private static byte Clip8(int acc) => (byte)Math.Clamp(acc >> PrecisionBits, 0, 255);
 
     /// <summary>Pillow's precompute_coeffs for the box filter (support ½), then normalize_coeffs_8bpc.</summary>
-    private sealed class Axis
+    internal sealed class Axis
     {
         public readonly int[] Start, Count, Weights;
         public readonly int KSize;
