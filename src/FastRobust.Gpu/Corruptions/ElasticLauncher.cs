@@ -31,12 +31,10 @@ internal sealed class ElasticLauncher : CorruptionLauncher
 
         var shape = b.Shape;
         int h = shape.H, w = shape.W, p = shape.Plane;
-        var stream = b.Backend.Accelerator.DefaultStream;
         var (alpha, sigma, _) = ElasticTransform.Scaled(shape, b.Severity);
         // the host skips the blur where σ = 0 (severity 1); a single tap of 1 is the same copy (v · 1 = v)
         double[] taps = sigma <= 1e-15 ? [1.0] : GaussianFilter.Kernel(sigma, 3.0);
-        var tapsView = b.Scratch<double>(taps.Length);
-        tapsView.CopyFromCPU(stream, ref taps[0], taps.Length);
+        var tapsView = b.Upload(taps);
 
         var inverse = new double[6 * b.N];
         for (int img = 0; img < b.N; img++)
@@ -44,8 +42,7 @@ internal sealed class ElasticLauncher : CorruptionLauncher
             var rng = new CorruptionRandom(b.Seed, b.Corruption.Index, b.Severity, b.FirstIndex + img);
             ElasticWarp.Invert(ElasticTransform.Affine(shape, b.Severity, rng), inverse.AsSpan(6 * img, 6));
         }
-        var inverseView = b.Scratch<double>(inverse.Length);
-        inverseView.CopyFromCPU(stream, ref inverse[0], inverse.Length);
+        var inverseView = b.Upload(inverse);
 
         long fieldValues = 2L * b.N * p;
         var noise = b.Scratch<double>(fieldValues);

@@ -27,8 +27,7 @@ internal sealed class JpegLauncher : CorruptionLauncher
         var luma = JpegTables.Scaled(JpegTables.Luminance, quality);
         var chroma = JpegTables.Scaled(JpegTables.Chrominance, quality);
         for (int i = 0; i < 64; i++) (tables[i], tables[64 + i]) = (luma[i], chroma[i]);
-        var quant = b.Scratch<int>(128);
-        quant.CopyFromCPU(b.Backend.Accelerator.DefaultStream, ref MemoryMarshal.GetArrayDataReference(tables), 128);
+        var quant = b.Upload(tables);
 
         // MCUs: 16 × 16 pixels for colour (4:2:0), 8 × 8 for grey, as JpegFrame.McusX/Y
         int mcu = s.C == 3 ? 16 : 8, mx = (s.W + mcu - 1) / mcu, my = (s.H + mcu - 1) / mcu;

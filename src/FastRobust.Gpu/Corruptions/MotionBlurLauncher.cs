@@ -45,7 +45,7 @@ internal sealed class MotionBlurLauncher : CorruptionLauncher
             blur.Dx.CopyTo(shifts.AsSpan(img * 2 * taps, taps));
             blur.Dy.CopyTo(shifts.AsSpan(img * 2 * taps + taps, taps));
         }
-        return (taps, Upload(b, weights), Upload(b, shifts));
+        return (taps, b.Upload(weights), b.Upload(shifts));
     }
 
     /// <summary>Blurs the batch's planes (<paramref name="planesPerImage"/> per image, all of the image's angle) from src into dst.</summary>
@@ -56,13 +56,5 @@ internal sealed class MotionBlurLauncher : CorruptionLauncher
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, int, int, int, int, int, ArrayView<double>, ArrayView<int>>(MotionBlurKernel.Blur));
         long total = (long)b.N * planesPerImage * b.Shape.Plane;
         kernel(b.Backend.Elements(total), src, dst, IlgpuBackend.N(total), b.Shape.H, b.Shape.W, planesPerImage, taps, weights, shifts);
-    }
-
-    /// <summary>A host table on the device for the batch's lifetime (the copy is queued on the backend's stream).</summary>
-    internal static ArrayView<T> Upload<T>(CorruptionBatch b, T[] values) where T : unmanaged
-    {
-        var view = b.Scratch<T>(values.Length);
-        if (values.Length > 0) view.SubView(0, values.Length).CopyFromCPU(b.Backend.Accelerator.DefaultStream, ref MemoryMarshal.GetArrayDataReference(values), values.Length);
-        return view;
     }
 }

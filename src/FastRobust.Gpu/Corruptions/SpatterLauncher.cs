@@ -22,7 +22,6 @@ internal sealed class SpatterLauncher : CorruptionLauncher
     public override void Launch(CorruptionBatch b)
     {
         var k = b.Backend.K;
-        var stream = b.Backend.Accelerator.DefaultStream;
         var c = Spatter.C[b.Severity - 1];
         int h = b.Shape.H, w = b.Shape.W, plane = b.Shape.Plane;
         long pixels = (long)b.N * plane;
@@ -40,7 +39,7 @@ internal sealed class SpatterLauncher : CorruptionLauncher
         var layer = b.Scratch<double>(pixels);
         var tmp = b.Scratch<double>(pixels);
         var liquid = b.Scratch<double>(pixels);
-        var taps = Upload(b, stream, GaussianFilter.Kernel(c.Sigma, 4.0));
+        var taps = b.Upload(GaussianFilter.Kernel(c.Sigma, 4.0));
         int r = (int)(taps.Length / 2);
 
         layerKernel(perPixel, layer, n, plane, b.FirstIndex, b.Seed, b.StreamBase, c.Loc, c.Scale);
@@ -51,7 +50,7 @@ internal sealed class SpatterLauncher : CorruptionLauncher
         {
             var mask = b.Scratch<double>(pixels);
             var m = b.Scratch<double>(pixels);
-            var mudTaps = Upload(b, stream, GaussianFilter.Kernel(c.Intensity, 4.0));
+            var mudTaps = b.Upload(GaussianFilter.Kernel(c.Intensity, 4.0));
             int mr = (int)(mudTaps.Length / 2);
             threshold(perPixel, liquid, b.Scratch<byte>(1), mask, n, c.Threshold, 1);
             gauss(perPixel, mask, tmp, mudTaps, mr, n, h, w, 1, 1);
@@ -96,7 +95,7 @@ internal sealed class SpatterLauncher : CorruptionLauncher
         k.Load("HistogramEqualizeKernel.Table", a =>
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<int>, ArrayView<byte>, int, int>(HistogramEqualizeKernel.Table))(perImage, smooth, hist, lut, b.N, plane);
         var embossed = b.Scratch<byte>(pixels);
-        var emboss = Upload(b, stream, Spatter.Emboss);
+        var emboss = b.Upload(Spatter.Emboss);
         k.Load("SpatterKernels.Emboss", a =>
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<byte>, int, int, int>(SpatterKernels.Emboss))(
             perPixel, smooth, lut, emboss, embossed, n, h, w);
@@ -111,12 +110,5 @@ internal sealed class SpatterLauncher : CorruptionLauncher
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, ArrayView<float>, int, int, int, float, float, float, float>(SpatterKernels.Water))(
             b.Backend.Elements(b.Total), b.Src, b.Dst, level, smooth, max, values, b.Shape.C, plane, (float)c.Intensity,
             water[0], water.Length > 1 ? water[1] : 0f, water.Length > 2 ? water[2] : 0f);
-    }
-
-    private static ArrayView<T> Upload<T>(CorruptionBatch b, AcceleratorStream stream, T[] values) where T : unmanaged
-    {
-        var view = b.Scratch<T>(values.Length);
-        view.CopyFromCPU(stream, ref MemoryMarshal.GetArrayDataReference(values), values.Length);
-        return view;
     }
 }

@@ -36,6 +36,6 @@ internal sealed class ZoomBlurLauncher : CorruptionLauncher
             for (int y = 0; y < h; y++) (ints[ib + 2 * y], ints[ib + 2 * y + 1], weights[wb + y]) = zooms[k].Row(y);
             for (int x = 0; x < w; x++) (ints[ib + 2 * h + 2 * x], ints[ib + 2 * h + 2 * x + 1], weights[wb + h + x]) = zooms[k].Column(x);
         }
-        return (MotionBlurLauncher.Upload(b, ints), MotionBlurLauncher.Upload(b, weights));
+        return (b.Upload(ints), b.Upload(weights));
     }
 }
