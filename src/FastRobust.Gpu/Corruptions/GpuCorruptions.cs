@@ -28,6 +28,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new DefocusBlurLauncher(),
         new PixelateLauncher(),
         new GlassBlurLauncher(),
+        new ShotNoiseLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
