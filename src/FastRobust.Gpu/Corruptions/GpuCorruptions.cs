@@ -29,6 +29,8 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new PixelateLauncher(),
         new GlassBlurLauncher(),
         new ShotNoiseLauncher(),
+        new BrightnessLauncher(),
+        new SaturateLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
