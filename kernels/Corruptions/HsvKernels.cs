@@ -5,7 +5,8 @@ namespace FastRobust.Kernels;
 /// <summary>
 /// Brightness and saturate (src/FastRobust/Shifts/DigitalCorruptions.cs) through the host's RGB ↔ HSV
 /// (src/FastRobust/Shifts/Passes/Hsv.cs, skimage's rgb2hsv / hsv2rgb), one pixel per thread over the whole batch.
-/// The arithmetic is the host's, in double and in its order, so the bytes are the host's exactly.
+/// The arithmetic is the host's, in double and in its order, so the bytes are the host's exactly (products that feed
+/// a sum through <see cref="Rounded.Mul"/>, so ptxas cannot fuse them into one fma on a GPU).
 /// </summary>
 public static class HsvKernels
 {
@@ -39,7 +40,7 @@ public static class HsvKernels
             int img = idx / plane, i = idx - img * plane;
             long r = (long)img * 3 * plane + i, g = r + plane, bl = g + plane;
             FromRgb(src[r] / 255.0, src[g] / 255.0, src[bl] / 255.0, out double h, out double s, out double v);
-            ToRgb(h, Clamp01(s * a + b), v, out double ro, out double go, out double bo);
+            ToRgb(h, Clamp01(Rounded.Mul(s, a) + b), v, out double ro, out double go, out double bo);
             dst[r] = CorruptionMath.Out(ro);
             dst[g] = CorruptionMath.Out(go);
             dst[bl] = CorruptionMath.Out(bo);
@@ -75,10 +76,10 @@ public static class HsvKernels
     public static void ToRgb(double h, double s, double v, out double r, out double g, out double b)
     {
         double hi = Math.Floor(h * 6);
-        double f = h * 6 - hi;
+        double f = Rounded.Mul(h, 6) - hi;
         double p = v * (1 - s);
-        double q = v * (1 - f * s);
-        double t = v * (1 - (1 - f) * s);
+        double q = v * (1 - Rounded.Mul(f, s));
+        double t = v * (1 - Rounded.Mul(1 - f, s));
         int sector = (int)hi % 6;
         if (sector == 0) { r = v; g = t; b = p; }
         else if (sector == 1) { r = q; g = v; b = p; }

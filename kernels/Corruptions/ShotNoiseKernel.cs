@@ -10,7 +10,7 @@ namespace FastRobust.Kernels;
 /// doubles per value; attempt t of value i reads Philox block i·maxAttempts + t of field 0 (Poisson.MaxAttempts = 64), as the host's PixelPairs.
 /// Inversion (λ &lt; 10) is the host's double arithmetic exactly; the PTRS acceptance test takes logs through KMath
 /// (a few ulps from .NET's Math.Log), which can only change a count when the two sides of that test are within a few
-/// ulps of each other.
+/// ulps of each other. Products that feed a sum go through <see cref="Rounded.Mul"/> so ptxas cannot fuse them into fma.
 /// </summary>
 public static class ShotNoiseKernel
 {
@@ -45,7 +45,7 @@ public static class ShotNoiseKernel
             while (u1 > cdf && n1 < 200)
             {
                 n1++;
-                p *= lambda / n1;
+                p = Rounded.Mul(p, lambda / n1);
                 cdf += p;
             }
             return n1;
@@ -56,10 +56,10 @@ public static class ShotNoiseKernel
             double u0 = CorruptionMath.ToDouble(r0, r1), v = CorruptionMath.ToDouble(r2, r3);
             double u = u0 - 0.5;
             double us = 0.5 - Math.Abs(u);
-            long n = (long)Math.Floor((2 * a / us + b) * u + lambda + 0.43);
+            long n = (long)Math.Floor(Rounded.Mul(2 * a / us + b, u) + lambda + 0.43);
             if (us >= 0.07 && v <= vr) return (int)n;
             if (n < 0 || (us < 0.013 && v > us)) continue;
-            if (KMath.Log(v) + logInvAlpha - KMath.Log(a / (us * us) + b) <= -lambda + n * logLam - LogGamma(n + 1)) return (int)n;
+            if (KMath.Log(v) + logInvAlpha - KMath.Log(a / (us * us) + b) <= -lambda + Rounded.Mul(n, logLam) - LogGamma(n + 1)) return (int)n;
         }
         return (int)CorruptionMath.RoundEven(lambda);
     }
@@ -74,16 +74,16 @@ public static class ShotNoiseKernel
         int n = x < 7.0 ? (int)(7 - x) : 0;
         double x0 = x + n, x2 = 1.0 / x0 * (1.0 / x0);
         double series = -174611.0 / 125400;
-        series = series * x2 + 43867.0 / 244188;
-        series = series * x2 + -3617.0 / 122400;
-        series = series * x2 + 1.0 / 156;
-        series = series * x2 + -691.0 / 360360;
-        series = series * x2 + 1.0 / 1188;
-        series = series * x2 + -1.0 / 1680;
-        series = series * x2 + 1.0 / 1260;
-        series = series * x2 + -1.0 / 360;
-        series = series * x2 + 1.0 / 12;
-        double gl = series / x0 + 0.5 * 1.8378770664093453 + (x0 - 0.5) * KMath.Log(x0) - x0;
+        series = Rounded.Mul(series, x2) + 43867.0 / 244188;
+        series = Rounded.Mul(series, x2) + -3617.0 / 122400;
+        series = Rounded.Mul(series, x2) + 1.0 / 156;
+        series = Rounded.Mul(series, x2) + -691.0 / 360360;
+        series = Rounded.Mul(series, x2) + 1.0 / 1188;
+        series = Rounded.Mul(series, x2) + -1.0 / 1680;
+        series = Rounded.Mul(series, x2) + 1.0 / 1260;
+        series = Rounded.Mul(series, x2) + -1.0 / 360;
+        series = Rounded.Mul(series, x2) + 1.0 / 12;
+        double gl = series / x0 + 0.5 * 1.8378770664093453 + Rounded.Mul(x0 - 0.5, KMath.Log(x0)) - x0;
         for (int k = 1; k <= n; k++)
         {
             gl -= KMath.Log(x0 - 1.0);
