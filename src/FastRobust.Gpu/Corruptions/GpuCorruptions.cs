@@ -31,6 +31,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new ShotNoiseLauncher(),
         new BrightnessLauncher(),
         new SaturateLauncher(),
+        new FrostLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =
