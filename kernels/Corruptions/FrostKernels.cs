@@ -12,9 +12,9 @@ namespace FastRobust.Kernels;
 /// <item><see cref="Needles"/>, one thread per (image, pixel): the pixel's sum over the 60 segments whose bounding box
 ///   holds it, in the host's segment order (so the same additions in the same order as the host's scatter), and the
 ///   pixel's grain normal (field 3);</item>
-/// <item><see cref="Texture"/>, one thread per image: the plate (field 0), the plasma haze (field 1, inherently
-///   sequential: each draw is the next uniform and each scale reads the last), and the three standardisations, whose
-///   mean and variance are sums the host takes in index order, so they are taken in the same order here;</item>
+/// <item><see cref="Texture"/>, one group per image: the plate (field 0), the plasma haze (field 1) a phase of a scale
+///   at a time over the group, and the three standardisations, elementwise over the group but with each mean and
+///   variance summed by one thread in the host's index order;</item>
 /// <item><see cref="Blend"/>, one thread per value: the plate's colour, c₀·x + c₁·round(frost), clipped.</item>
 /// </list>
 /// The arithmetic is the host's, in double and in its order, products feeding a sum through <see cref="Rounded.Mul"/>.
@@ -92,50 +92,72 @@ public static class FrostKernels
     }
 
     /// <summary>
-    /// Image img: its plate and level into info[2·img], [2·img + 1]; its haze map (m² scratch doubles); then
-    /// field ← standardise(0.5·standardise(haze crop) + 0.8·standardise(field) + ζ·grain), in place.
+    /// One group per image (grid = images): its plate and level into info[2·img], [2·img + 1]; its haze map (m² scratch
+    /// doubles), phase by phase in parallel; then field ← standardise(0.5·standardise(haze crop) + 0.8·standardise(field)
+    /// + ζ·grain), in place. The elementwise steps and the haze are spread over the group; the means and variances are
+    /// sums the host takes in index order, so one thread takes each in that order (the needles' and the haze's at once,
+    /// on two threads).
     /// </summary>
     [Kernel]
     public static void Texture(ArrayView<double> field, ArrayView<float> grain, ArrayView<double> haze, ArrayView<double> info,
-        ArrayView<double> plates, int images, int plane, int w, int m, int plateCount, long firstImage, ulong seed, ulong streamBase)
+        ArrayView<double> plates, int plane, int w, int m, int plateCount, long firstImage, ulong seed, ulong streamBase)
     {
-        for (int img = Stride.Start; img < images; img += Stride.Step)
+        var scratch = SharedMemory.Allocate<double>(Reduce.MaxThreads);
+        var stats = SharedMemory.Allocate<double>(4);
+        int img = Grid.IdxX, t = Group.IdxX, threads = Group.DimX;
+        ulong stream = streamBase | (ulong)(firstImage + img);
+        long hb = (long)img * m * m, fb = (long)img * plane;
+        Philox.Block(seed, stream, CorruptionMath.FieldOffset(0), out uint p0, out _, out _, out _);
+        int plate = Philox.Below(p0, plateCount);
+        if (t == 0)
         {
-            ulong stream = streamBase | (ulong)(firstImage + img);
-            Philox.Block(seed, stream, CorruptionMath.FieldOffset(0), out uint p0, out _, out _, out _);
-            int plate = Philox.Below(p0, plateCount);
             Philox.Block(seed, stream, CorruptionMath.FieldOffset(4), out uint l0, out uint l1, out _, out _);
             info[2L * img] = plate;
             info[2L * img + 1] = KMath.BoxMuller(l0, l1, false);
-
-            long hb = (long)img * m * m, fb = (long)img * plane;
-            Plasma(haze, hb, m, 2.0, seed, stream, CorruptionMath.FieldOffset(1));
-
-            // standardise the needles in place
-            Stats(field, fb, plane, out double nMean, out double nSd);
-            for (int i = 0; i < plane; i++) field[fb + i] = nSd > 1e-12 ? (field[fb + i] - nMean) / nSd : 0;
-
-            // the haze's top-left h × w crop, standardised on the fly
-            double hMean = 0;
-            for (int i = 0; i < plane; i++) hMean += haze[hb + i / w * m + i % w];
-            hMean /= plane;
-            double hVar = 0;
-            for (int i = 0; i < plane; i++)
-            {
-                double d = haze[hb + i / w * m + i % w] - hMean;
-                hVar += Rounded.Mul(d, d);
-            }
-            double hSd = Math.Sqrt(hVar / plane);
-
-            double zeta = plates[(long)plate * PlateSize + 12];
-            for (int i = 0; i < plane; i++)
-            {
-                double hz = hSd > 1e-12 ? (haze[hb + i / w * m + i % w] - hMean) / hSd : 0;
-                field[fb + i] = Rounded.Mul(HazeWeight, hz) + Rounded.Mul(NeedleWeight, field[fb + i]) + Rounded.Mul(zeta, grain[fb + i]);
-            }
-            Stats(field, fb, plane, out double tMean, out double tSd);
-            for (int i = 0; i < plane; i++) field[fb + i] = tSd > 1e-12 ? (field[fb + i] - tMean) / tSd : 0;
         }
+
+        Plasma(haze, hb, m, 2.0, seed, stream, CorruptionMath.FieldOffset(1), scratch);
+
+        // the sequential sums: the needles' on thread 0, the haze crop's on thread 1 (the same thread if the group has one)
+        if (t == 0)
+        {
+            Stats(field, fb, plane, out double mean, out double sd);
+            stats[0] = mean;
+            stats[1] = sd;
+        }
+        if (t == (threads > 1 ? 1 : 0))
+        {
+            double mean = 0;
+            for (int i = 0; i < plane; i++) mean += haze[hb + i / w * m + i % w];
+            mean /= plane;
+            double var = 0;
+            for (int i = 0; i < plane; i++)
+            {
+                double d = haze[hb + i / w * m + i % w] - mean;
+                var += Rounded.Mul(d, d);
+            }
+            stats[2] = mean;
+            stats[3] = Math.Sqrt(var / plane);
+        }
+        Group.Barrier();
+        double nMean = stats[0], nSd = stats[1], hMean = stats[2], hSd = stats[3];
+        double zeta = plates[(long)plate * PlateSize + 12];
+        for (int i = t; i < plane; i += threads)
+        {
+            double needle = nSd > 1e-12 ? (field[fb + i] - nMean) / nSd : 0;
+            double hz = hSd > 1e-12 ? (haze[hb + i / w * m + i % w] - hMean) / hSd : 0;
+            field[fb + i] = Rounded.Mul(HazeWeight, hz) + Rounded.Mul(NeedleWeight, needle) + Rounded.Mul(zeta, grain[fb + i]);
+        }
+        Group.Barrier();
+        if (t == 0)
+        {
+            Stats(field, fb, plane, out double mean, out double sd);
+            stats[0] = mean;
+            stats[1] = sd;
+        }
+        Group.Barrier();
+        double tMean = stats[0], tSd = stats[1];
+        for (int i = t; i < plane; i += threads) field[fb + i] = tSd > 1e-12 ? (field[fb + i] - tMean) / tSd : 0;
     }
 
     /// <summary>Value q of the batch: frost = clip(mean + spread·level + std·polarity·texture), then clip(c₀·x + c₁·round(frost)).</summary>
@@ -189,53 +211,66 @@ public static class FrostKernels
     }
 
     /// <summary>
-    /// PlasmaFractal.Generate into map[b .. b + mapsize²): diamond-square with draw i = uniform block (field + i), the
-    /// host's order of draws and of arithmetic, then rescaled to [0, 1].
+    /// PlasmaFractal.Generate into map[b .. b + mapsize²), by the whole group: within a scale every square centre reads
+    /// only corners of earlier scales, and every edge midpoint only corners and this scale's centres, so each phase is
+    /// spread over the group with a barrier after the squares and after the midpoints. Value q of a phase is the host's
+    /// expression on the host's operands with draw (phase start + q), the host's row-major count, so the map is the
+    /// host's bit for bit. Min and max do not depend on order, so tree reductions give the host's rescaling exactly.
     /// </summary>
-    private static void Plasma(ArrayView<double> map, long b, int mapsize, double wibbleDecay, ulong seed, ulong stream, ulong field)
+    private static void Plasma(ArrayView<double> map, long b, int mapsize, double wibbleDecay, ulong seed, ulong stream, ulong field,
+        ArrayView<double> scratch)
     {
-        map[b] = 0;
+        int t = Group.IdxX, threads = Group.DimX;
+        if (t == 0) map[b] = 0;
+        Group.Barrier();
         int step = mapsize;
         ulong draw = field;
         double wibble = 100;
         while (step >= 2)
         {
-            int half = step / 2, k = mapsize / step;
-            for (int i = 0; i < k; i++)
-                for (int j = 0; j < k; j++)
-                {
-                    int i1 = (i + 1) % k, j1 = (j + 1) % k;
-                    double a = map[b + (i * step) * mapsize + j * step] + map[b + (i1 * step) * mapsize + j * step];
-                    double c = map[b + (i * step) * mapsize + j1 * step] + map[b + (i1 * step) * mapsize + j1 * step];
-                    map[b + (i * step + half) * mapsize + j * step + half] = (a + c) / 4 + Wibble(wibble, Uniform(seed, stream, draw++));
-                }
-            for (int i = 0; i < k; i++)
-                for (int j = 0; j < k; j++)
-                {
-                    double dr = map[b + (i * step + half) * mapsize + j * step + half] + map[b + (((i - 1 + k) % k) * step + half) * mapsize + j * step + half];
-                    double ul = map[b + (i * step) * mapsize + j * step] + map[b + (i * step) * mapsize + ((j + 1) % k) * step];
-                    map[b + (i * step) * mapsize + j * step + half] = (dr + ul) / 4 + Wibble(wibble, Uniform(seed, stream, draw++));
-                }
-            for (int i = 0; i < k; i++)
-                for (int j = 0; j < k; j++)
-                {
-                    double dr = map[b + (i * step + half) * mapsize + j * step + half] + map[b + (i * step + half) * mapsize + ((j - 1 + k) % k) * step + half];
-                    double ul = map[b + (i * step) * mapsize + j * step] + map[b + (((i + 1) % k) * step) * mapsize + j * step];
-                    map[b + (i * step + half) * mapsize + j * step] = (dr + ul) / 4 + Wibble(wibble, Uniform(seed, stream, draw++));
-                }
+            int half = step / 2, k = mapsize / step, kk = k * k;
+            // squares: centre = mean of the four corners
+            for (int q = t; q < kk; q += threads)
+            {
+                int i = q / k, j = q - i * k, i1 = (i + 1) % k, j1 = (j + 1) % k;
+                double a = map[b + (i * step) * mapsize + j * step] + map[b + (i1 * step) * mapsize + j * step];
+                double c = map[b + (i * step) * mapsize + j1 * step] + map[b + (i1 * step) * mapsize + j1 * step];
+                map[b + (i * step + half) * mapsize + j * step + half] = (a + c) / 4 + Wibble(wibble, Uniform(seed, stream, draw + (ulong)q));
+            }
+            draw += (ulong)kk;
+            Group.Barrier();
+            // midpoints on corner rows (squares above and below, corners left and right), then on corner columns
+            // (squares left and right, corners above and below): neither reads what the other writes
+            for (int q = t; q < kk; q += threads)
+            {
+                int i = q / k, j = q - i * k;
+                double dr = map[b + (i * step + half) * mapsize + j * step + half] + map[b + (((i - 1 + k) % k) * step + half) * mapsize + j * step + half];
+                double ul = map[b + (i * step) * mapsize + j * step] + map[b + (i * step) * mapsize + ((j + 1) % k) * step];
+                map[b + (i * step) * mapsize + j * step + half] = (dr + ul) / 4 + Wibble(wibble, Uniform(seed, stream, draw + (ulong)q));
+            }
+            draw += (ulong)kk;
+            for (int q = t; q < kk; q += threads)
+            {
+                int i = q / k, j = q - i * k;
+                double dr = map[b + (i * step + half) * mapsize + j * step + half] + map[b + (i * step + half) * mapsize + ((j - 1 + k) % k) * step + half];
+                double ul = map[b + (i * step) * mapsize + j * step] + map[b + (((i + 1) % k) * step) * mapsize + j * step];
+                map[b + (i * step + half) * mapsize + j * step] = (dr + ul) / 4 + Wibble(wibble, Uniform(seed, stream, draw + (ulong)q));
+            }
+            draw += (ulong)kk;
+            Group.Barrier();
             step /= 2;
             wibble /= wibbleDecay;
         }
+        // the host subtracts the minimum from every value, then divides each by the largest difference
         int n = mapsize * mapsize;
-        double min = double.MaxValue;
-        for (int i = 0; i < n; i++) min = map[b + i] < min ? map[b + i] : min;
-        double max = double.MinValue;
-        for (int i = 0; i < n; i++)
-        {
-            map[b + i] -= min;
-            max = map[b + i] > max ? map[b + i] : max;
-        }
-        for (int i = 0; i < n; i++) map[b + i] /= max;
+        double lo = double.MaxValue;
+        for (int q = t; q < n; q += threads) lo = map[b + q] < lo ? map[b + q] : lo;
+        double min = Reduce.GroupPick(scratch, lo, false);
+        double hi = double.MinValue;
+        for (int q = t; q < n; q += threads) hi = map[b + q] - min > hi ? map[b + q] - min : hi;
+        double max = Reduce.GroupPick(scratch, hi, true);
+        for (int q = t; q < n; q += threads) map[b + q] = (map[b + q] - min) / max;
+        Group.Barrier();
     }
 
     /// <summary>wibble · (−wibble + 2·wibble·u), the host's expression with each product rounded.</summary>

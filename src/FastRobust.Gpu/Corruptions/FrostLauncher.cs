@@ -9,7 +9,7 @@ namespace FastRobust.Gpu;
 
 /// <summary>
 /// Frost (kernels/Corruptions/FrostKernels.cs): needle segments one thread per (image, needle), the needle field and
-/// grain one thread per pixel, the plasma haze and the standardisations one thread per image, the blend one thread
+/// grain one thread per pixel, the plasma haze and the standardisations one group per image, the blend one thread
 /// per value. The five plates (FrostTexture.Plates, with the host's grey of each) are uploaded once per call.
 /// </summary>
 internal sealed class FrostLauncher : CorruptionLauncher
@@ -39,7 +39,7 @@ internal sealed class FrostLauncher : CorruptionLauncher
         var needlesKernel = k.K.Load("FrostKernels.Needles", a =>
             a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<float>, int, int, int, int, int, long, ulong, ulong>(FrostKernels.Needles));
         var textureKernel = k.K.Load("FrostKernels.Texture", a =>
-            a.LoadStreamKernel<ArrayView<double>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int, int,
+            a.LoadStreamKernel<ArrayView<double>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int,
                 long, ulong, ulong>(FrostKernels.Texture));
         var blendKernel = k.K.Load("FrostKernels.Blend", a =>
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, double, double>(
@@ -48,7 +48,7 @@ internal sealed class FrostLauncher : CorruptionLauncher
         long needles = (long)n * FrostTexture.Needles, pixels = (long)n * p;
         segmentsKernel(k.Elements(needles), segs, IlgpuBackend.N(needles), FrostTexture.Needles, shape.H, shape.W, b.FirstIndex, b.Seed, b.StreamBase);
         needlesKernel(k.Elements(pixels), segs, field, grain, IlgpuBackend.N(pixels), p, segments, shape.H, shape.W, b.FirstIndex, b.Seed, b.StreamBase);
-        textureKernel(k.Elements(n), field, grain, haze, info, plateView, n, p, shape.W, m, FrostTexture.Plates.Length, b.FirstIndex, b.Seed, b.StreamBase);
+        textureKernel(k.Blocks(n), field, grain, haze, info, plateView, p, shape.W, m, FrostTexture.Plates.Length, b.FirstIndex, b.Seed, b.StreamBase);
         var (c0, c1) = Frost.C[b.Severity - 1];
         blendKernel(k.Elements(b.Total), b.Src, b.Dst, field, info, plateView, IlgpuBackend.N(b.Total), shape.C, p, c0, c1);
     }
