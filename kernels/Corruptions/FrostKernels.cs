@@ -21,6 +21,7 @@ namespace FastRobust.Kernels;
 /// Only cos/sin (needle directions), exp (needle profiles) and the grain's Box–Muller go through KMath, a few ulps
 /// from .NET's; that moves a byte only where the frost value sits within ~1e-13 of a rounding half.
 /// </summary>
+[HostBytes]
 public static class FrostKernels
 {
     /// <summary>Doubles per segment in the segment buffer: cx, cy, cos θ, sin θ, half length, amplitude.</summary>

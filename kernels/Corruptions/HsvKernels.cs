@@ -8,6 +8,7 @@ namespace FastRobust.Kernels;
 /// The arithmetic is the host's, in double and in its order, so the bytes are the host's exactly (products that feed
 /// a sum through <see cref="Rounded.Mul"/>, so ptxas cannot fuse them into one fma on a GPU).
 /// </summary>
+[HostBytes]
 public static class HsvKernels
 {
     /// <summary>HSV value + c, clipped to [0, 1]; a grey image (channels = 1) is x + c per value.</summary>

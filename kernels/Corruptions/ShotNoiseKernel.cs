@@ -12,6 +12,7 @@ namespace FastRobust.Kernels;
 /// (a few ulps from .NET's Math.Log), which can only change a count when the two sides of that test are within a few
 /// ulps of each other. Products that feed a sum go through <see cref="Rounded.Mul"/> so ptxas cannot fuse them into fma.
 /// </summary>
+[HostBytes]
 public static class ShotNoiseKernel
 {
     /// <summary>Doubles per byte value in the constants table: λ, e^−λ, log λ, a, b, log(1/α), v_r (Poisson.Constants' order).</summary>

@@ -13,6 +13,14 @@ public sealed class FrostKernelTests
         return data;
     }
 
+    public static TheoryData<int, int> OddShapes()
+    {
+        var data = new TheoryData<int, int>();
+        for (int s = 1; s <= 5; s++)
+            for (int shape = 0; shape < OddShapeAgreement.Shapes.Length; shape++) data.Add(s, shape);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void KernelGivesTheHostBytes(int severity, int channels) =>
@@ -23,4 +31,10 @@ public sealed class FrostKernelTests
         // box edge within ~1e-15 of an integer: ~1e-12 per value. Measured: 0 differing in 6.1 million values (200
         // images per case, every severity and both channel counts, twice).
         CorruptionAgreement.AssertAgree("frost", severity, channels, maxDiffering: 0, maxLevels: 0);
+
+    /// <summary>Sides that are not powers of two: the haze map (64²) is larger than the image and cropped, and H ≠ W.</summary>
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void KernelGivesTheHostBytesOnOddShapes(int severity, int shape) =>
+        OddShapeAgreement.AssertExact("frost", severity, OddShapeAgreement.Shapes[shape]);
 }

@@ -27,6 +27,16 @@ public sealed class HsvKernelTests
         // exact: no transcendental, the host's double arithmetic in its order
         CorruptionAgreement.AssertAgree(name, severity, channels, maxDiffering: 0, maxLevels: 0);
 
+    /// <summary>Non-square shapes: brightness on both (colour and grey), saturate on the colour one.</summary>
+    [Theory]
+    [InlineData("brightness", 0)]
+    [InlineData("brightness", 1)]
+    [InlineData("saturate", 0)]
+    public void KernelGivesTheHostBytesOnOddShapes(string name, int shape)
+    {
+        for (int s = 1; s <= 5; s++) OddShapeAgreement.AssertExact(name, s, OddShapeAgreement.Shapes[shape]);
+    }
+
     [Fact]
     public void SaturateHasNoGreyKernel() =>
         Assert.False(CorruptionAgreement.Kernels.Supports(Corruptions.Get("saturate"), new ImageShape(1, 28, 28)));

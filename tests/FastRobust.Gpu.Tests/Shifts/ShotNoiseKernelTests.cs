@@ -13,6 +13,14 @@ public sealed class ShotNoiseKernelTests
         return data;
     }
 
+    public static TheoryData<int, int> OddShapes()
+    {
+        var data = new TheoryData<int, int>();
+        for (int s = 1; s <= 5; s++)
+            for (int shape = 0; shape < OddShapeAgreement.Shapes.Length; shape++) data.Add(s, shape);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void KernelGivesTheHostBytes(int severity, int channels) =>
@@ -23,4 +31,9 @@ public sealed class ShotNoiseKernelTests
         // that of each other, about 1e-14 per test, so ~1e-10 per run of 15,000 values. Measured: 0 differing in 7.7
         // million values (200 images per case, every severity and both channel counts, twice).
         CorruptionAgreement.AssertAgree("shot_noise", severity, channels, maxDiffering: 0, maxLevels: 0);
+
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void KernelGivesTheHostBytesOnOddShapes(int severity, int shape) =>
+        OddShapeAgreement.AssertExact("shot_noise", severity, OddShapeAgreement.Shapes[shape]);
 }
