@@ -15,6 +15,14 @@ public static class CorruptionMath
     /// <summary>Corruptions.Quantize: np.uint8's truncation of a value in [0, 255].</summary>
     public static byte Quantize(double o) => o >= 255 ? (byte)255 : o > 0 ? (byte)o : (byte)0;
 
+    /// <summary>Math.Round(v) (.NET's default: halves to even) in plain arithmetic.</summary>
+    public static double RoundEven(double v)
+    {
+        // v − ⌊v⌋ is exact (no v + 0.5, which rounds up just below a half); a tie goes to the even neighbour
+        double r = Math.Floor(v), f = v - r;
+        return f > 0.5 || (f == 0.5 && r - 2 * Math.Floor(r * 0.5) == 1) ? r + 1 : r;
+    }
+
     /// <summary>CorruptionRandom.ToDouble: (a >> 5, b >> 6) as a 53-bit fraction in [0, 1).</summary>
     public static double ToDouble(uint a, uint b) => ((a >> 5) * 67108864.0 + (b >> 6)) / 9007199254740992.0;
 

@@ -28,6 +28,10 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         new DefocusBlurLauncher(),
         new PixelateLauncher(),
         new GlassBlurLauncher(),
+        new ShotNoiseLauncher(),
+        new BrightnessLauncher(),
+        new SaturateLauncher(),
+        new FrostLauncher(),
     ];
 
     private static readonly Dictionary<string, CorruptionLauncher> ByName =

@@ -41,7 +41,7 @@ public sealed class ShotNoise : Corruption
     }
 
     /// <summary>The sampler's constants for each 8-bit value at each severity (λ = c·v/255).</summary>
-    private static readonly Poisson.Constants[][] Tables =
+    internal static readonly Poisson.Constants[][] Tables =
         C.Select(c => Enumerable.Range(0, 256).Select(v => Poisson.Constants.Of(v / 255.0 * c)).ToArray()).ToArray();
 
     /// <summary>Element i's attempt t reads block i·64 + t of field 0.</summary>

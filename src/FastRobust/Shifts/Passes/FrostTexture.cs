@@ -78,7 +78,7 @@ internal static class FrostTexture
         }
     }
 
-    private static double Grey(double[] rgb) => 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    internal static double Grey(double[] rgb) => 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
 
     /// <summary>Adds a · exp(−d²/2t²), d the distance to a segment centred at (cx, cy), over its bounding box.</summary>
     private static void Segment(Span<double> field, int h, int w, double cx, double cy, double theta, double length, double a)
