@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using FastRobust.Kernels;
 using FastRobust.Shifts;
 using FastRobust.Shifts.Passes;
@@ -26,8 +25,7 @@ internal sealed class FrostLauncher : CorruptionLauncher
         while (m < Math.Max(shape.H, shape.W)) m *= 2;
 
         var plates = PlateTable();
-        var plateView = b.Scratch<double>(plates.Length);
-        plateView.CopyFromCPU(k.Accelerator.DefaultStream, ref MemoryMarshal.GetArrayDataReference(plates), plates.Length);
+        var plateView = b.Upload(plates);
         var segs = b.Scratch<double>((long)n * segments * FrostKernels.SegmentSize);
         var field = b.Scratch<double>((long)n * p);
         var grain = b.Scratch<float>((long)n * p);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using FastRobust.Kernels;
 using FastRobust.Shifts;
 using FastRobust.Shifts.Passes;
@@ -26,8 +25,7 @@ internal sealed class ShotNoiseLauncher : CorruptionLauncher
             (flat[o], flat[o + 1], flat[o + 2], flat[o + 3], flat[o + 4], flat[o + 5], flat[o + 6]) =
                 (k.Lambda, k.ExpNeg, k.LogLam, k.A, k.B, k.LogInvAlpha, k.Vr);
         }
-        var table = b.Scratch<double>(flat.Length);
-        table.CopyFromCPU(b.Backend.Accelerator.DefaultStream, ref MemoryMarshal.GetArrayDataReference(flat), flat.Length);
+        var table = b.Upload(flat);
 
         var kernel = b.Backend.K.Load("ShotNoiseKernel.Shot", a =>
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<double>, int, int, long, ulong, ulong, double, int>(ShotNoiseKernel.Shot));

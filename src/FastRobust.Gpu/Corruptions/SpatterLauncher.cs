@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using FastRobust.Kernels;
 using FastRobust.Shifts;
 using FastRobust.Shifts.Passes;
