@@ -26,6 +26,21 @@ public static class CorruptionMath
     /// <summary>CorruptionRandom.ToDouble: (a >> 5, b >> 6) as a 53-bit fraction in [0, 1).</summary>
     public static double ToDouble(uint a, uint b) => ((a >> 5) * 67108864.0 + (b >> 6)) / 9007199254740992.0;
 
+    /// <summary>CorruptionRandom.Uniform: lanes 0 and 1 of the Philox block at <paramref name="counter"/> (field offset + index) as a double in [0, 1).</summary>
+    public static double Uniform(ulong seed, ulong stream, ulong counter)
+    {
+        Random.Philox.Block(seed, stream, counter, out uint r0, out uint r1, out _, out _);
+        return ToDouble(r0, r1);
+    }
+
+    /// <summary>CorruptionRandom.Normals: normal i of the field starting at <paramref name="offset"/> (Box–Muller on the block's lane pairs, KMath).</summary>
+    public static float Normal(ulong seed, ulong stream, ulong offset, int i)
+    {
+        Random.Philox.Block(seed, stream, offset + (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
+        int lane = i & 3;
+        return lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
+    }
+
     /// <summary>CorruptionRandom.FieldOffset: the first counter of a named field of draws.</summary>
     public static ulong FieldOffset(int field) => (ulong)field << 40;
 }

@@ -21,21 +21,12 @@ public static class DefocusKernel
             double acc = 0;
             for (int ki = 0; ki < size; ki++)
             {
-                int row = b + Reflect101(y + ki - anchor, h) * w;
+                int row = b + BorderIndex.OfReflect101(y + ki - anchor, h) * w;
                 for (int kj = 0; kj < size; kj++)
-                    acc += Rounded.Mul(k[ki * size + kj], src[row + Reflect101(x + kj - anchor, w)] / 255.0);
+                    acc += Rounded.Mul(k[ki * size + kj], src[row + BorderIndex.OfReflect101(x + kj - anchor, w)] / 255.0);
             }
             dst[idx] = CorruptionMath.Out(acc);
         }
     }
 
-    /// <summary>Border.Index under BorderMode.Reflect101 (d c b | a b c d).</summary>
-    public static int Reflect101(int i, int n)
-    {
-        if ((uint)i < (uint)n) return i;
-        if (n == 1) return 0;
-        int period = 2 * n - 2;
-        int j = ((i % period) + period) % period;
-        return j < n ? j : period - j;
-    }
 }

@@ -28,40 +28,6 @@ public static class ElasticKernels
     }
 
     /// <summary>
-    /// GaussianFilter.Rows over every (image, field) plane: the centre tap, then the symmetric pairs from the outermost in,
-    /// rows read scipy-'reflect'. <paramref name="taps"/> has 2r + 1 weights (a single 1 where σ = 0: a copy).
-    /// </summary>
-    [Kernel]
-    public static void BlurRows(ArrayView<double> src, ArrayView<double> dst, ArrayView<double> taps, int r, int total, int h, int w)
-    {
-        int plane = h * w;
-        for (int idx = Stride.Start; idx < total; idx += Stride.Step)
-        {
-            int q = idx / plane, i = idx - q * plane, y = i / w, x = i - y * w;
-            long b = (long)q * plane;
-            double acc = Rounded.Mul(src[idx], taps[r]);
-            for (int j = r; j >= 1; j--)
-                acc += Rounded.Mul(src[b + Reflect(y - j, h) * w + x] + src[b + Reflect(y + j, h) * w + x], taps[r - j]);
-            dst[idx] = acc;
-        }
-    }
-
-    /// <summary>GaussianFilter.Columns (columns read 'reflect'), then the host's (float)(value · α).</summary>
-    [Kernel]
-    public static void BlurColumns(ArrayView<double> src, ArrayView<float> field, ArrayView<double> taps, int r, int total, int w, double alpha)
-    {
-        for (int idx = Stride.Start; idx < total; idx += Stride.Step)
-        {
-            int row = idx / w, x = idx - row * w;
-            long b = (long)row * w;
-            double acc = Rounded.Mul(src[idx], taps[r]);
-            for (int j = r; j >= 1; j--)
-                acc += Rounded.Mul(src[b + Reflect(x - j, w)] + src[b + Reflect(x + j, w)], taps[r - j]);
-            field[idx] = (float)(acc * alpha);
-        }
-    }
-
-    /// <summary>
     /// ElasticWarp.WarpAffine of every (image, channel) plane of x/255 (float32): <paramref name="inverse"/> holds each
     /// image's i0..i5; source coordinates in OpenCV's fixed point (1/1024 rounded half to even, then 1/32), bilinear
     /// float32 weights, reflect-101 outside.
@@ -84,8 +50,8 @@ public static class ElasticKernels
             int sx = fxq >> interBits, sy = fyq >> interBits;
             float fx = (fxq & (tab - 1)) * (1f / tab), fy = (fyq & (tab - 1)) * (1f / tab);
             float w00 = (1f - fy) * (1f - fx), w01 = (1f - fy) * fx, w10 = fy * (1f - fx), w11 = fy * fx;
-            int c0 = Reflect101(sx, w), c1 = Reflect101(sx + 1, w);
-            long r0 = b + Reflect101(sy, h) * w, r1 = b + Reflect101(sy + 1, h) * w;
+            int c0 = BorderIndex.OfReflect101(sx, w), c1 = BorderIndex.OfReflect101(sx + 1, w);
+            long r0 = b + BorderIndex.OfReflect101(sy, h) * w, r1 = b + BorderIndex.OfReflect101(sy + 1, h) * w;
             // the host's x[i] = src / 255f, and OpenCV's float32 sum in the host's order
             warped[idx] = Rounded.Mul(src[r0 + c0] / 255f, w00) + Rounded.Mul(src[r0 + c1] / 255f, w01)
                 + Rounded.Mul(src[r1 + c0] / 255f, w10) + Rounded.Mul(src[r1 + c1] / 255f, w11);
@@ -94,45 +60,30 @@ public static class ElasticKernels
 
     /// <summary>
     /// ElasticWarp.MapCoordinates of every warped plane at (y + dy, x + dx), bilinear in double, scipy-'reflect' outside;
-    /// then the host's Out32((float)v) and truncation. <paramref name="field"/> holds each image's dx plane, then its dy plane.
+    /// then the host's Out32((float)v) and truncation. <paramref name="field"/> holds each image's blurred dx noise plane, then its dy plane.
     /// </summary>
     [Kernel]
-    public static void Map(ArrayView<float> warped, ArrayView<float> field, ArrayView<byte> dst, int total, int channels, int h, int w)
+    public static void Map(ArrayView<float> warped, ArrayView<double> field, ArrayView<byte> dst, int total, int channels, int h, int w, double alpha)
     {
         int plane = h * w;
         for (int idx = Stride.Start; idx < total; idx += Stride.Step)
         {
             int q = idx / plane, i = idx - q * plane, y = i / w, x = i - y * w, img = q / channels;
             long b = (long)q * plane, f = (long)img * 2 * plane;
-            double cy = y + (double)field[f + plane + i], cx = x + (double)field[f + i];
+            // the host's displacement: (float)(blurred noise · α)
+            double cy = y + (double)(float)Rounded.Mul(field[f + plane + i], alpha), cx = x + (double)(float)Rounded.Mul(field[f + i], alpha);
             double fy0 = Math.Floor(cy), fx0 = Math.Floor(cx);
             double ty = cy - fy0, tx = cx - fx0;
             int ya = (int)fy0, xa = (int)fx0;
-            long r0 = b + Reflect(ya, h) * w, r1 = b + Reflect(ya + 1, h) * w;
-            int c0 = Reflect(xa, w), c1 = Reflect(xa + 1, w);
+            long r0 = b + BorderIndex.OfReflect(ya, h) * w, r1 = b + BorderIndex.OfReflect(ya + 1, h) * w;
+            int c0 = BorderIndex.OfReflect(xa, w), c1 = BorderIndex.OfReflect(xa + 1, w);
             double top = Rounded.Mul(1 - tx, warped[r0 + c0]) + Rounded.Mul(tx, warped[r0 + c1]);
             double bottom = Rounded.Mul(1 - tx, warped[r1 + c0]) + Rounded.Mul(tx, warped[r1 + c1]);
             dst[idx] = CorruptionMath.Out32((float)(Rounded.Mul(1 - ty, top) + Rounded.Mul(ty, bottom)));
         }
     }
 
-    /// <summary>Border.Index(i, n, Reflect): scipy 'reflect' (d c b a | a b c d), any distance outside.</summary>
-    private static int Reflect(int i, int n)
-    {
-        if ((uint)i < (uint)n) return i;
-        if (n == 1) return 0;
-        int period = 2 * n, j = ((i % period) + period) % period;
-        return j < n ? j : period - 1 - j;
-    }
 
-    /// <summary>Border.Index(i, n, Reflect101): OpenCV's BORDER_REFLECT_101 (d c b | a b c d).</summary>
-    private static int Reflect101(int i, int n)
-    {
-        if ((uint)i < (uint)n) return i;
-        if (n == 1) return 0;
-        int period = 2 * n - 2, j = ((i % period) + period) % period;
-        return j < n ? j : period - j;
-    }
 
     /// <summary>(int)Math.Round(v, MidpointRounding.ToEven) (OpenCV's saturate_cast&lt;int&gt;): v − ⌊v⌋ is exact here.</summary>
     private static int RoundEven(double v)

@@ -42,16 +42,16 @@ public static class FrostKernels
             int img = idx / needles, k = idx - img * needles;
             ulong stream = streamBase | (ulong)(firstImage + img);
             ulong first = CorruptionMath.FieldOffset(2) + 16UL * (ulong)k;
-            double cx = -2 + Rounded.Mul(w + 4, Uniform(seed, stream, first)), cy = -2 + Rounded.Mul(h + 4, Uniform(seed, stream, first + 1));
-            double theta = Rounded.Mul(Math.PI, Uniform(seed, stream, first + 2)), length = 3 + Rounded.Mul(7, Uniform(seed, stream, first + 3));
-            double a = 0.5 + Rounded.Mul(0.5, Uniform(seed, stream, first + 4));
+            double cx = -2 + Rounded.Mul(w + 4, CorruptionMath.Uniform(seed, stream, first)), cy = -2 + Rounded.Mul(h + 4, CorruptionMath.Uniform(seed, stream, first + 1));
+            double theta = Rounded.Mul(Math.PI, CorruptionMath.Uniform(seed, stream, first + 2)), length = 3 + Rounded.Mul(7, CorruptionMath.Uniform(seed, stream, first + 3));
+            double a = 0.5 + Rounded.Mul(0.5, CorruptionMath.Uniform(seed, stream, first + 4));
             KMath.SinCos(theta, out double sin, out double cos);
             long o = (long)idx * 3 * SegmentSize;
             Store(segs, o, cx, cy, cos, sin, length / 2, a);
             for (int b = 0; b < 2; b++)
             {
-                double t = Rounded.Mul(-0.4 + Rounded.Mul(0.8, Uniform(seed, stream, first + 5 + (ulong)(2 * b))), length);
-                double side = Uniform(seed, stream, first + 6 + (ulong)(2 * b)) < 0.5 ? -1 : 1;
+                double t = Rounded.Mul(-0.4 + Rounded.Mul(0.8, CorruptionMath.Uniform(seed, stream, first + 5 + (ulong)(2 * b))), length);
+                double side = CorruptionMath.Uniform(seed, stream, first + 6 + (ulong)(2 * b)) < 0.5 ? -1 : 1;
                 double bt = theta + side * Math.PI / 3;
                 KMath.SinCos(bt, out double bsin, out double bcos);
                 double bx = cx + Rounded.Mul(t, cos) + Rounded.Mul(0.25 * length, bcos);
@@ -86,9 +86,7 @@ public static class FrostKernels
             field[idx] = sum;
             // CorruptionRandom.Normals(3, ·): element i is lane i mod 4 of block i/4
             ulong stream = streamBase | (ulong)(firstImage + img);
-            Philox.Block(seed, stream, CorruptionMath.FieldOffset(3) + (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
-            int lane = i & 3;
-            grain[idx] = lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
+            grain[idx] = CorruptionMath.Normal(seed, stream, CorruptionMath.FieldOffset(3), i);
         }
     }
 
@@ -117,7 +115,7 @@ public static class FrostKernels
             info[2L * img + 1] = KMath.BoxMuller(l0, l1, false);
         }
 
-        Plasma(haze, hb, m, 2.0, seed, stream, CorruptionMath.FieldOffset(1), scratch);
+        PlasmaKernel.Generate(haze, hb, m, 2.0, seed, stream, CorruptionMath.FieldOffset(1), scratch);
 
         // the sequential sums: the needles' on thread 0, the haze crop's on thread 1 (the same thread if the group has one)
         if (t == 0)
@@ -189,13 +187,6 @@ public static class FrostKernels
         segs[o + 5] = a;
     }
 
-    /// <summary>CorruptionRandom.Uniform: lanes 0 and 1 of a block as a 53-bit fraction.</summary>
-    private static double Uniform(ulong seed, ulong stream, ulong counter)
-    {
-        Philox.Block(seed, stream, counter, out uint r0, out uint r1, out _, out _);
-        return CorruptionMath.ToDouble(r0, r1);
-    }
-
     /// <summary>FrostTexture.Standardise's mean and standard deviation, summed in index order as the host does.</summary>
     private static void Stats(ArrayView<double> v, long b, int n, out double mean, out double sd)
     {
@@ -210,70 +201,4 @@ public static class FrostKernels
         }
         sd = Math.Sqrt(var / n);
     }
-
-    /// <summary>
-    /// PlasmaFractal.Generate into map[b .. b + mapsize²), by the whole group: within a scale every square centre reads
-    /// only corners of earlier scales, and every edge midpoint only corners and this scale's centres, so each phase is
-    /// spread over the group with a barrier after the squares and after the midpoints. Value q of a phase is the host's
-    /// expression on the host's operands with draw (phase start + q), the host's row-major count, so the map is the
-    /// host's bit for bit. Min and max do not depend on order, so tree reductions give the host's rescaling exactly.
-    /// </summary>
-    private static void Plasma(ArrayView<double> map, long b, int mapsize, double wibbleDecay, ulong seed, ulong stream, ulong field,
-        ArrayView<double> scratch)
-    {
-        int t = Group.IdxX, threads = Group.DimX;
-        if (t == 0) map[b] = 0;
-        Group.Barrier();
-        int step = mapsize;
-        ulong draw = field;
-        double wibble = 100;
-        while (step >= 2)
-        {
-            int half = step / 2, k = mapsize / step, kk = k * k;
-            // squares: centre = mean of the four corners
-            for (int q = t; q < kk; q += threads)
-            {
-                int i = q / k, j = q - i * k, i1 = (i + 1) % k, j1 = (j + 1) % k;
-                double a = map[b + (i * step) * mapsize + j * step] + map[b + (i1 * step) * mapsize + j * step];
-                double c = map[b + (i * step) * mapsize + j1 * step] + map[b + (i1 * step) * mapsize + j1 * step];
-                map[b + (i * step + half) * mapsize + j * step + half] = (a + c) / 4 + Wibble(wibble, Uniform(seed, stream, draw + (ulong)q));
-            }
-            draw += (ulong)kk;
-            Group.Barrier();
-            // midpoints on corner rows (squares above and below, corners left and right), then on corner columns
-            // (squares left and right, corners above and below): neither reads what the other writes
-            for (int q = t; q < kk; q += threads)
-            {
-                int i = q / k, j = q - i * k;
-                double dr = map[b + (i * step + half) * mapsize + j * step + half] + map[b + (((i - 1 + k) % k) * step + half) * mapsize + j * step + half];
-                double ul = map[b + (i * step) * mapsize + j * step] + map[b + (i * step) * mapsize + ((j + 1) % k) * step];
-                map[b + (i * step) * mapsize + j * step + half] = (dr + ul) / 4 + Wibble(wibble, Uniform(seed, stream, draw + (ulong)q));
-            }
-            draw += (ulong)kk;
-            for (int q = t; q < kk; q += threads)
-            {
-                int i = q / k, j = q - i * k;
-                double dr = map[b + (i * step + half) * mapsize + j * step + half] + map[b + (i * step + half) * mapsize + ((j - 1 + k) % k) * step + half];
-                double ul = map[b + (i * step) * mapsize + j * step] + map[b + (((i + 1) % k) * step) * mapsize + j * step];
-                map[b + (i * step + half) * mapsize + j * step] = (dr + ul) / 4 + Wibble(wibble, Uniform(seed, stream, draw + (ulong)q));
-            }
-            draw += (ulong)kk;
-            Group.Barrier();
-            step /= 2;
-            wibble /= wibbleDecay;
-        }
-        // the host subtracts the minimum from every value, then divides each by the largest difference
-        int n = mapsize * mapsize;
-        double lo = double.MaxValue;
-        for (int q = t; q < n; q += threads) lo = map[b + q] < lo ? map[b + q] : lo;
-        double min = Reduce.GroupPick(scratch, lo, false);
-        double hi = double.MinValue;
-        for (int q = t; q < n; q += threads) hi = map[b + q] - min > hi ? map[b + q] - min : hi;
-        double max = Reduce.GroupPick(scratch, hi, true);
-        for (int q = t; q < n; q += threads) map[b + q] = (map[b + q] - min) / max;
-        Group.Barrier();
-    }
-
-    /// <summary>wibble · (−wibble + 2·wibble·u), the host's expression with each product rounded.</summary>
-    private static double Wibble(double wibble, double u) => Rounded.Mul(wibble, -wibble + Rounded.Mul(2 * wibble, u));
 }

@@ -1,4 +1,3 @@
-using FastRobust.Random;
 using ILGPU;
 
 namespace FastRobust.Kernels;
@@ -26,15 +25,12 @@ public static class NoiseKernels
             double x = src[idx] / 255.0, v;
             if (kind == ImpulseNoise)
             {
-                Philox.Block(seed, stream, (ulong)i, out uint r0, out uint r1, out _, out _);
-                double u = CorruptionMath.ToDouble(r0, r1);
+                double u = CorruptionMath.Uniform(seed, stream, CorruptionMath.FieldOffset(0) + (ulong)i);
                 v = u < c ? (u < c / 2 ? 1.0 : 0.0) : x;
             }
             else
             {
-                Philox.Block(seed, stream, (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
-                int lane = i & 3;
-                float noise = lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
+                float noise = CorruptionMath.Normal(seed, stream, CorruptionMath.FieldOffset(0), i);
                 v = kind == GaussianNoise ? x + Rounded.Mul(noise, c) : x + Rounded.Mul(x, Rounded.Mul(noise, c));
             }
             dst[idx] = CorruptionMath.Out(v);

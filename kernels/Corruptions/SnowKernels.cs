@@ -1,4 +1,3 @@
-using FastRobust.Random;
 using ILGPU;
 
 namespace FastRobust.Kernels;
@@ -12,22 +11,6 @@ namespace FastRobust.Kernels;
 [HostBytes]
 public static class SnowKernels
 {
-    /// <summary>layer[img, i] = loc + scale·normal i of field 0 of the image's stream (CorruptionRandom.Normals' lanes).</summary>
-    [Kernel]
-    public static void Layer(ArrayView<double> layer, int total, int plane, long firstImage, ulong seed, ulong streamBase,
-        double loc, double scale)
-    {
-        for (int idx = Stride.Start; idx < total; idx += Stride.Step)
-        {
-            int img = idx / plane, i = idx - img * plane;
-            ulong stream = streamBase | (ulong)(firstImage + img);
-            Philox.Block(seed, stream, CorruptionMath.FieldOffset(0) + (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
-            int lane = i & 3;
-            float normal = lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
-            layer[idx] = loc + Rounded.Mul(scale, normal);
-        }
-    }
-
     /// <summary>flakes = uint8(clip(v, 0, 1)·255), v the clipped zoom of the layer (plan 0) where it is ≥ threshold, else 0.</summary>
     [Kernel]
     public static void Flakes(ArrayView<double> layer, ArrayView<byte> flakes, int total, int h, int w,

@@ -1,4 +1,3 @@
-using FastRobust.Random;
 using ILGPU;
 
 namespace FastRobust.Kernels;
@@ -14,21 +13,6 @@ namespace FastRobust.Kernels;
 [HostBytes]
 public static class SpatterKernels
 {
-    /// <summary>The liquid layer loc + scale · normal, normal i of field 0 of the image's stream (CorruptionRandom.Normals).</summary>
-    [Kernel]
-    public static void Layer(ArrayView<double> layer, int total, int plane, long firstImage, ulong seed, ulong streamBase, double loc, double scale)
-    {
-        for (int idx = Stride.Start; idx < total; idx += Stride.Step)
-        {
-            int img = idx / plane, i = idx - img * plane;
-            ulong stream = streamBase | (ulong)(firstImage + img);
-            Philox.Block(seed, stream, CorruptionMath.FieldOffset(0) + (ulong)(i >> 2), out uint r0, out uint r1, out uint r2, out uint r3);
-            int lane = i & 3;
-            float normal = lane < 2 ? KMath.BoxMuller(r0, r1, lane == 1) : KMath.BoxMuller(r2, r3, lane == 3);
-            layer[idx] = loc + Rounded.Mul(scale, normal);
-        }
-    }
-
     /// <summary>
     /// The threshold of the blurred layer (values below it become 0), then water's 8-bit level (the host saturates at
     /// 255) or mud's 0/1 mask (above the threshold).
@@ -77,11 +61,11 @@ public static class SpatterKernels
         {
             int img = idx / plane, i = idx - img * plane, y = i / w, x = i - y * w;
             long b = (long)img * plane;
-            int xm = Reflect101(x - 1, w), xp = Reflect101(x + 1, w);
+            int xm = BorderIndex.OfReflect101(x - 1, w), xp = BorderIndex.OfReflect101(x + 1, w);
             double sum = 0;
             for (int k = -1; k <= 1; k++)
             {
-                long row = b + Reflect101(y + k, h) * w;
+                long row = b + BorderIndex.OfReflect101(y + k, h) * w;
                 sum += (double)dist[row + xm] + dist[row + x] + dist[row + xp];
             }
             dst[idx] = (byte)(float)(sum * scale);
@@ -103,8 +87,8 @@ public static class SpatterKernels
             int sum = 0;
             for (int k = 0; k < 3; k++)
             {
-                long row = b + Reflect101(y + k - 1, h) * w;
-                for (int j = 0; j < 3; j++) sum += emboss[k * 3 + j] * lut[lb + src[row + Reflect101(x + j - 1, w)]];
+                long row = b + BorderIndex.OfReflect101(y + k - 1, h) * w;
+                for (int j = 0; j < 3; j++) sum += emboss[k * 3 + j] * lut[lb + src[row + BorderIndex.OfReflect101(x + j - 1, w)]];
             }
             dst[idx] = (byte)(sum < 0 ? 0 : sum > 255 ? 255 : sum);
         }
@@ -122,8 +106,8 @@ public static class SpatterKernels
             int sum = 0;
             for (int k = -1; k <= 1; k++)
             {
-                long row = b + Reflect101(y + k, h) * w;
-                for (int j = -1; j <= 1; j++) sum += src[row + Reflect101(x + j, w)];
+                long row = b + BorderIndex.OfReflect101(y + k, h) * w;
+                for (int j = -1; j <= 1; j++) sum += src[row + BorderIndex.OfReflect101(x + j, w)];
             }
             dst[idx] = (byte)((sum + 4) / 9);
         }
@@ -162,6 +146,4 @@ public static class SpatterKernels
         }
     }
 
-    /// <summary>Border.Index with BorderMode.Reflect101 for a step of one past the edge (planes are at least 8 wide).</summary>
-    private static int Reflect101(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - 2 - i : i;
 }

@@ -8,7 +8,7 @@ namespace FastRobust.Gpu;
 
 /// <summary>
 /// Elastic transform (kernels/Corruptions/ElasticKernels.cs): five launches over the whole batch, one thread per
-/// value each — noise, blur rows, blur columns × α, warpAffine, map_coordinates. The blur taps and each image's
+/// value each — noise, blur rows, blur columns (GaussianPassKernel), warpAffine, map_coordinates (which scales the field by α). The blur taps and each image's
 /// inverse affine (six uniforms and a 6 × 6 solve per image) come from the host's own code and are uploaded.
 /// </summary>
 internal sealed class ElasticLauncher : CorruptionLauncher
@@ -20,14 +20,12 @@ internal sealed class ElasticLauncher : CorruptionLauncher
         var k = b.Backend.K;
         var noiseK = k.Load("ElasticKernels.Noise", a =>
             a.LoadStreamKernel<ArrayView<double>, int, int, long, ulong, ulong>(ElasticKernels.Noise));
-        var rowsK = k.Load("ElasticKernels.BlurRows", a =>
-            a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int>(ElasticKernels.BlurRows));
-        var columnsK = k.Load("ElasticKernels.BlurColumns", a =>
-            a.LoadStreamKernel<ArrayView<double>, ArrayView<float>, ArrayView<double>, int, int, int, double>(ElasticKernels.BlurColumns));
+        var gaussK = k.Load("GaussianPassKernel.Pass", a =>
+            a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int, int, int, int>(GaussianPassKernel.Pass));
         var warpK = k.Load("ElasticKernels.Warp", a =>
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<float>, ArrayView<double>, int, int, int, int>(ElasticKernels.Warp));
         var mapK = k.Load("ElasticKernels.Map", a =>
-            a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<byte>, int, int, int, int>(ElasticKernels.Map));
+            a.LoadStreamKernel<ArrayView<float>, ArrayView<double>, ArrayView<byte>, int, int, int, int, double>(ElasticKernels.Map));
 
         var shape = b.Shape;
         int h = shape.H, w = shape.W, p = shape.Plane;
@@ -47,15 +45,15 @@ internal sealed class ElasticLauncher : CorruptionLauncher
         long fieldValues = 2L * b.N * p;
         var noise = b.Scratch<double>(fieldValues);
         var rows = b.Scratch<double>(fieldValues);
-        var field = b.Scratch<float>(fieldValues);
         var warped = b.Scratch<float>(b.Total);
         int nf = IlgpuBackend.N(fieldValues), nt = IlgpuBackend.N(b.Total);
         var fieldGrid = b.Backend.Elements(fieldValues);
         var valueGrid = b.Backend.Elements(b.Total);
         noiseK(fieldGrid, noise, nf, p, b.FirstIndex, b.Seed, b.StreamBase);
-        rowsK(fieldGrid, noise, rows, tapsView, taps.Length / 2, nf, h, w);
-        columnsK(fieldGrid, rows, field, tapsView, taps.Length / 2, nf, w, alpha);
+        // GaussianFilter with 'reflect' borders, truncate 3: rows, then columns back into the noise buffer
+        gaussK(fieldGrid, noise, rows, tapsView, taps.Length / 2, nf, h, w, 1, 0, BorderIndex.Reflect);
+        gaussK(fieldGrid, rows, noise, tapsView, taps.Length / 2, nf, h, w, 0, 0, BorderIndex.Reflect);
         warpK(valueGrid, b.Src, warped, inverseView, nt, shape.C, h, w);
-        mapK(valueGrid, warped, field, b.Dst, nt, shape.C, h, w);
+        mapK(valueGrid, warped, noise, b.Dst, nt, shape.C, h, w, alpha);
     }
 }
