@@ -80,7 +80,7 @@ public static class CorruptCommand
                 for (int k = 0; k < severities.Length; k++)
                 {
                     var chw = Corruptions.ApplyBytes(c, severities[k], clean, data.N, shape, s, 0, dev.Backend);
-                    ToHwc(chw, hwc.AsSpan((int)((long)k * data.N * image)), data.N, shape);
+                    ToHwc(chw, hwc, (long)k * data.N * image, data.N, shape);
                     if (grid != null)
                     {
                         grid.Draw(ci, k + 1, Floats(chw.AsSpan(index * image, image)), data.C);
@@ -146,13 +146,18 @@ public static class CorruptCommand
         };
     }
 
-    private static void ToHwc(byte[] chw, Span<byte> hwc, int n, ImageShape shape)
+    /// <summary>CHW images to the released set's HWC, from <paramref name="offset"/> on; images in parallel (a serial transpose of a 30 MB severity took ~0.2 s).</summary>
+    private static void ToHwc(byte[] chw, byte[] hwc, long offset, int n, ImageShape shape)
     {
         int plane = shape.Plane, image = shape.Size, c = shape.C;
-        for (int i = 0; i < n; i++)
+        Parallel.For(0, n, i =>
+        {
+            long o = offset + (long)i * image;
+            int b = i * image;
             for (int p = 0; p < plane; p++)
                 for (int ch = 0; ch < c; ch++)
-                    hwc[i * image + p * c + ch] = chw[i * image + ch * plane + p];
+                    hwc[o + p * c + ch] = chw[b + ch * plane + p];
+        });
     }
 
     private static float[] Floats(ReadOnlySpan<byte> bytes)
