@@ -43,6 +43,11 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
     /// <summary>Tests: fill each output with 0xCD before the kernels run, so a value they forget cannot pass for the host's.</summary>
     internal bool PoisonOutputs { get; set; }
 
+    /// <summary>Batches corrupted on the device so far (tests: the kernels, not the host, did the work).</summary>
+    internal long Batches => Interlocked.Read(ref _batches);
+
+    private long _batches;
+
     public bool Supports(Corruption corruption, ImageShape shape) => ByName.TryGetValue(corruption.Name, out var l) && l.Supports(shape);
 
     public byte[] ApplyBytes(Corruption corruption, int severity, ReadOnlySpan<byte> images, int n, ImageShape shape, ulong seed, long firstIndex = 0)
@@ -60,6 +65,7 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         batch.Src.CopyFromCPU(stream, ref MemoryMarshal.GetReference(images), total);
         if (PoisonOutputs) batch.Dst.MemSet(stream, 0xCD);
         launcher.Launch(batch);
+        Interlocked.Increment(ref _batches);
         batch.Dst.CopyToCPU(stream, ref result[0], total);
         stream.Synchronize();
         return result;
