@@ -4,6 +4,11 @@
 #
 #   ../shared/tools/gpu-pack.sh src/FastRobust.Cli/FastRobust.Cli.csproj
 #
+# and, because ../shared does not travel to the GPU machine, put refcnn.json, torch_peer.py and as much of CIFAR-10 as
+# fits in the 64 MiB travelling tree into ./shared (git-ignored; it travels):
+#
+#   bash bench/gpu-carry.sh
+#
 # then on the GPU machine, from the repository root (with .gpu carried along):
 #
 #   bash bench/gpu-check.sh [SECONDS]
@@ -11,11 +16,13 @@
 # It runs
 #   1. the CUDA tests: the CLI's hidden `gpu-selftest --device cuda` verb, the agreement checks of
 #      tests/FastRobust.Gpu.Tests (every backend op against the cpu backend on fresh random shapes, outputs
-#      poisoned with NaN, then training steps with dropout and PGD steps of a tiny model), one line per check;
+#      poisoned with NaN, then training steps with dropout and PGD steps of a tiny model, then every corruption
+#      kernel against the host's bytes), one line per check;
 #   2. `bench` on ../shared/bench/refcnn.json at batch 128 and 512 on cuda, and torch_peer.py with the same
 #      arguments, with TF32 (PyTorch's default for convolutions) and with --fp32;
 #   3. when CIFAR-10 is found (FASTROBUST_DATA, else $SHARED/data), the whole-workload timings the other issues ask
-#      of a GPU: the full CIFAR-10-C set (10,000 images x 19 corruptions x 5 severities) with `corrupt` on cuda and on
+#      of a GPU: the CIFAR-10-C set of the test split (19 corruptions x 5 severities; as many test images as were
+#      carried, gpu-carry.sh says how many) with `corrupt` on cuda and on
 #      the machine's CPU cores (#6), then one epoch of refcnn on cuda, PGD-10 on 1,000 test images (#5) and the
 #      PAC-Bayes sigma search on 5,000 (#7) with that model, each as the verb prints it;
 # and prints one markdown table: workload, FastRobust, PyTorch, ratio. The report also goes to $OUT/gpu-check.md
@@ -84,7 +91,7 @@ if [ -d "$data" ] && FASTROBUST_DATA=$data bash .gpu/run.sh corrupt --dataset ci
     set +e; "$@" 2>&1 | tail -n 40 >> "$report"; set -e
     echo '```' >> "$report"
   }
-  step "CIFAR-10-C, all 19 corruptions x 5 severities on 10,000 images, cuda (#6)" \
+  step "CIFAR-10-C: all 19 corruptions x 5 severities of the test split, cuda (#6)" \
     bash .gpu/run.sh corrupt --dataset cifar10 --corruption all --severity 1-5 --out "$work/c-cuda" --device cuda --seed 0
   step "The same on the CPU ($(nproc) cores)" \
     bash .gpu/run.sh corrupt --dataset cifar10 --corruption all --severity 1-5 --out "$work/c-cpu" --device cpu --seed 0
@@ -93,10 +100,10 @@ if [ -d "$data" ] && FASTROBUST_DATA=$data bash .gpu/run.sh corrupt --dataset ci
   step "refcnn, one epoch on cuda" \
     bash .gpu/run.sh train --dataset cifar10 --model "$spec" --epochs 1 --batch 128 --optimizer adam --lr 0.001 --device cuda --seed 0 --out "$work/refcnn"
   if [ -f "$work/refcnn/model.safetensors" ]; then
-    step "PGD-10 (L-inf 8/255) on 1,000 test images, cuda (#5)" \
+    step "PGD-10 (L-inf 8/255) on up to 1,000 test images, cuda (#5)" \
       bash .gpu/run.sh attack --model "$work/refcnn/model.json" --weights "$work/refcnn/model.safetensors" --dataset cifar10 --limit 1000 \
         --attack pgd --eps 0.03137 --steps 10 --batch 512 --device cuda --out "$work/adv.npy" --json
-    step "PAC-Bayes sigma searches on 5,000 images, cuda (#7)" \
+    step "PAC-Bayes sigma searches on up to 5,000 train images, cuda (#7)" \
       bash .gpu/run.sh measure --model "$work/refcnn/model.json" --weights "$work/refcnn/model.safetensors" --dataset cifar10 \
         --measures sharpness --sharpness pacbayes,pacbayes-mag --device cuda
   fi
