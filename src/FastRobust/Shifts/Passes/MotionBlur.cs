@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace FastRobust.Shifts.Passes;
 
 /// <summary>
@@ -43,34 +45,46 @@ internal sealed class MotionBlur
     internal ReadOnlySpan<int> Dx => _dx;
     internal ReadOnlySpan<int> Dy => _dy;
 
-    /// <summary>One plane of 8-bit values in, 8-bit values out (the round trip through Wand's PNG blobs).</summary>
+    /// <summary>
+    /// One plane of 8-bit values in, 8-bit values out (the round trip through Wand's PNG blobs). Clamping a tap's
+    /// position to the image is reading a copy of the plane padded with its edge pixels, so every output reads the
+    /// padded copy (values × 257, exact in double) and a row's outputs are summed a vector at a time: each lane does
+    /// the scalar sum's multiplies and adds in its order, tap 0 first, so the doubles are identical.
+    /// </summary>
     public void Apply(ReadOnlySpan<byte> src, Span<byte> dst, int h, int w)
     {
-        int taps = _kernel.Length;
-        int minX = _dx.Min(), maxX = _dx.Max(), minY = _dy.Min(), maxY = _dy.Max();
+        int taps = _kernel.Length, lanes = Vector<double>.Count;
+        int pad = 0;
+        for (int i = 0; i < taps; i++) pad = Math.Max(pad, Math.Max(Math.Abs(_dx[i]), Math.Abs(_dy[i])));
+        int pw = w + 2 * pad + lanes, ph = h + 2 * pad; // + lanes: the last vector of a row may read past w
+        var padded = Padded.Value!.Length >= pw * ph ? Padded.Value : Padded.Value = new double[pw * ph];
+        for (int py = 0; py < ph; py++)
+        {
+            int sy = Math.Clamp(py - pad, 0, h - 1);
+            for (int px = 0; px < pw; px++) padded[py * pw + px] = src[sy * w + Math.Clamp(px - pad, 0, w - 1)] * 257.0;
+        }
         Span<int> offset = stackalloc int[taps];
-        for (int i = 0; i < taps; i++) offset[i] = _dy[i] * w + _dx[i];
+        for (int i = 0; i < taps; i++) offset[i] = (pad + _dy[i]) * pw + pad + _dx[i];
+        Span<double> q = stackalloc double[w + lanes];
         var k = _kernel;
         for (int y = 0; y < h; y++)
         {
-            bool rowInside = y + minY >= 0 && y + maxY < h;
+            for (int x = 0; x < w; x += lanes)
+            {
+                var acc = Vector<double>.Zero;
+                for (int i = 0; i < taps; i++)
+                    acc += new Vector<double>(k[i]) * new Vector<double>(padded.AsSpan(y * pw + x + offset[i], lanes));
+                acc.CopyTo(q[x..]);
+            }
             for (int x = 0; x < w; x++)
             {
-                double q = 0;
-                if (rowInside && x + minX >= 0 && x + maxX < w)
-                {
-                    int at = y * w + x;
-                    for (int i = 0; i < taps; i++) q += k[i] * (src[at + offset[i]] * 257.0);
-                }
-                else
-                    for (int i = 0; i < taps; i++)
-                    {
-                        int sy = Math.Clamp(y + _dy[i], 0, h - 1), sx = Math.Clamp(x + _dx[i], 0, w - 1);
-                        q += k[i] * (src[sy * w + sx] * 257.0);
-                    }
-                int quantum = q <= 0 ? 0 : q >= 65535 ? 65535 : (int)(q + 0.5);
+                double v = q[x];
+                int quantum = v <= 0 ? 0 : v >= 65535 ? 65535 : (int)(v + 0.5);
                 dst[y * w + x] = (byte)(quantum / 257);
             }
         }
     }
+
+    /// <summary>Each thread's padded plane, reused from image to image.</summary>
+    private static readonly ThreadLocal<double[]> Padded = new(() => []);
 }

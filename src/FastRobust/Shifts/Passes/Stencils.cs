@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace FastRobust.Shifts.Passes;
 
 /// <summary>
@@ -6,22 +8,40 @@ namespace FastRobust.Shifts.Passes;
 /// </summary>
 internal static class Stencils
 {
-    /// <summary>dst[y, x] = Σ k[i, j] · src[y + i − kh/2, x + j − kw/2] (cv2.filter2D on float data).</summary>
+    /// <summary>
+    /// dst[y, x] = Σ k[i, j] · src[y + i − kh/2, x + j − kw/2] (cv2.filter2D on float data), each sum over i then j
+    /// from 0. Where a whole vector of outputs has its window inside the row, they are summed a vector at a time: each
+    /// lane does the same multiplies and adds in the same order as the scalar loop, so the doubles are identical.
+    /// </summary>
     public static void Correlate(ReadOnlySpan<double> src, Span<double> dst, int h, int w, ReadOnlySpan<double> k, int kh, int kw, BorderMode mode)
     {
-        int ay = kh / 2, ax = kw / 2;
+        int ay = kh / 2, ax = kw / 2, lanes = Vector<double>.Count;
         Span<int> cols = stackalloc int[kw];
+        Span<int> rows = stackalloc int[kh];
         for (int y = 0; y < h; y++)
         {
-            for (int x = 0; x < w; x++)
+            for (int i = 0; i < kh; i++) rows[i] = Border.Index(y + i - ay, h, mode) * w;
+            int x = 0;
+            // vectors of outputs whose windows lie inside the row: x − ax ≥ 0 and x + lanes − 1 − ax + kw ≤ w
+            for (x = ax; x + lanes - 1 - ax + kw <= w; x += lanes)
             {
+                var acc = Vector<double>.Zero;
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        acc += new Vector<double>(k[i * kw + j]) * new Vector<double>(src.Slice(rows[i] + x - ax + j, lanes));
+                acc.CopyTo(dst.Slice(y * w + x, lanes));
+            }
+            int vectorEnd = x;
+            for (x = 0; x < w; x++)
+            {
+                if (x >= ax && x < vectorEnd) continue;
                 bool inside = x - ax >= 0 && x - ax + kw <= w;
                 if (!inside)
                     for (int j = 0; j < kw; j++) cols[j] = Border.Index(x + j - ax, w, mode);
                 double acc = 0;
                 for (int i = 0; i < kh; i++)
                 {
-                    int row = Border.Index(y + i - ay, h, mode) * w;
+                    int row = rows[i];
                     var krow = k.Slice(i * kw, kw);
                     if (inside)
                     {
