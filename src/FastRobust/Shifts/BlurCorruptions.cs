@@ -205,9 +205,10 @@ public sealed class ZoomBlur : Corruption
         {
             for (int i = 0; i < p; i++) x[i] = (float)Unit(src[c * p + i]);
             acc.Clear();
+            ClippedZoom.Pad(x, padded, shape.H, shape.W);
             foreach (var plan in plans)
             {
-                plan.Apply(x, z, padded);
+                plan.ApplyPadded(padded, z);
                 for (int i = 0; i < p; i++) acc[i] += (float)z[i];
             }
             float n = plans.Length + 1;

@@ -61,10 +61,22 @@ internal sealed class ClippedZoom
     /// <summary>dst = clipped_zoom(src) for one h × w plane; <paramref name="padded"/> holds <see cref="PaddedSize"/> values.</summary>
     public void Apply(ReadOnlySpan<double> src, Span<double> dst, Span<double> padded)
     {
+        Pad(src, padded, _h, _w);
+        ApplyPadded(padded, dst);
+    }
+
+    /// <summary>The h × w plane into an (h + 1) × (w + 1) copy whose last row and column are 0 (what every plan of that size reads).</summary>
+    public static void Pad(ReadOnlySpan<double> src, Span<double> padded, int h, int w)
+    {
+        int pw = w + 1;
+        padded[..((h + 1) * pw)].Clear();
+        for (int y = 0; y < h; y++) src.Slice(y * w, w).CopyTo(padded.Slice(y * pw, w));
+    }
+
+    /// <summary>dst = clipped_zoom of a plane already padded by <see cref="Pad"/> (zoom blur pads once for all its plans).</summary>
+    public void ApplyPadded(ReadOnlySpan<double> p, Span<double> dst)
+    {
         int w = _w, pw = w + 1;
-        padded[..PaddedSize].Clear();
-        for (int y = 0; y < _h; y++) src.Slice(y * w, w).CopyTo(padded.Slice(y * pw, w));
-        ReadOnlySpan<double> p = padded;
         for (int y = 0; y < _h; y++)
         {
             int r0 = _r0[y], r1 = _r1[y];
