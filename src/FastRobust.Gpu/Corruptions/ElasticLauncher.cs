@@ -20,8 +20,6 @@ internal sealed class ElasticLauncher : CorruptionLauncher
         var k = b.Backend.K;
         var noiseK = k.Load("ElasticKernels.Noise", a =>
             a.LoadStreamKernel<ArrayView<double>, int, int, long, ulong, ulong>(ElasticKernels.Noise));
-        var gaussK = k.Load("GaussianPassKernel.Pass", a =>
-            a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int, int, int, int>(GaussianPassKernel.Pass));
         var warpK = k.Load("ElasticKernels.Warp", a =>
             a.LoadStreamKernel<ArrayView<byte>, ArrayView<float>, ArrayView<double>, int, int, int, int>(ElasticKernels.Warp));
         var mapK = k.Load("ElasticKernels.Map", a =>
@@ -51,8 +49,8 @@ internal sealed class ElasticLauncher : CorruptionLauncher
         var valueGrid = b.Backend.Elements(b.Total);
         noiseK(fieldGrid, noise, nf, p, b.FirstIndex, b.Seed, b.StreamBase);
         // GaussianFilter with 'reflect' borders, truncate 3: rows, then columns back into the noise buffer
-        gaussK(fieldGrid, noise, rows, tapsView, taps.Length / 2, nf, h, w, 1, 0, BorderIndex.Reflect);
-        gaussK(fieldGrid, rows, noise, tapsView, taps.Length / 2, nf, h, w, 0, 0, BorderIndex.Reflect);
+        GaussianFilterPass.Axis(b, noise, rows, tapsView, taps.Length / 2, fieldValues, vertical: true, float32: false, BorderIndex.Reflect);
+        GaussianFilterPass.Axis(b, rows, noise, tapsView, taps.Length / 2, fieldValues, vertical: false, float32: false, BorderIndex.Reflect);
         warpK(valueGrid, b.Src, warped, inverseView, nt, shape.C, h, w);
         mapK(valueGrid, warped, noise, b.Dst, nt, shape.C, h, w, alpha);
     }

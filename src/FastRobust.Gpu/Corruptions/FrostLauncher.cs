@@ -20,9 +20,7 @@ internal sealed class FrostLauncher : CorruptionLauncher
         var k = b.Backend;
         var shape = b.Shape;
         int n = b.N, p = shape.Plane, segments = FrostTexture.Needles * 3;
-        // FrostTexture.Generate's haze side: the smallest power of two ≥ max(h, w), at least 2
-        int m = 2;
-        while (m < Math.Max(shape.H, shape.W)) m *= 2;
+        int m = PlasmaFractal.MapSize(shape.H, shape.W); // FrostTexture.Generate's haze side
 
         var plates = PlateTable();
         var plateView = b.Upload(plates);

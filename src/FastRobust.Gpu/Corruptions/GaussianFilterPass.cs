@@ -6,9 +6,9 @@ using ILGPU.Runtime;
 namespace FastRobust.Gpu;
 
 /// <summary>
-/// GaussianFilter.Apply (truncate 4, edges repeated) on every plane of a batch, bytes to bytes
-/// (kernels/Corruptions/GaussianFilterKernels.cs): a row pass into a double scratch, then a column pass, each
-/// one thread per output value over the whole batch. The taps are the host's, computed there and uploaded.
+/// GaussianFilter on every plane of a batch, one thread per output value: <see cref="Blur"/> (truncate 4, edges
+/// repeated) bytes to bytes (kernels/Corruptions/GaussianFilterKernels.cs), and <see cref="Axis"/>, one axis on
+/// double planes with any border. The taps are the host's, computed there and uploaded.
 /// </summary>
 internal static class GaussianFilterPass
 {
@@ -26,5 +26,18 @@ internal static class GaussianFilterPass
         if (!tmp.IsValid) tmp = b.Scratch<double>(b.Total);
         rows(b.Backend.Elements(total), src, tmp, k, total, b.Shape.H, b.Shape.W, r);
         columns(b.Backend.Elements(total), tmp, dst, k, total, b.Shape.W, r);
+    }
+
+    /// <summary>
+    /// One axis of GaussianFilter on the double planes of a batch (kernels/Corruptions/GaussianPassKernel.cs): the rows
+    /// (<paramref name="vertical"/>) or the columns over <paramref name="count"/> values of h × w planes, borders a
+    /// BorderIndex mode, each output rounded to float where the host's image is float32.
+    /// </summary>
+    public static void Axis(CorruptionBatch b, ArrayView<double> src, ArrayView<double> dst, ArrayView<double> taps, int radius, long count,
+        bool vertical, bool float32, int border)
+    {
+        var pass = b.Backend.K.Load("GaussianPassKernel.Pass", a =>
+            a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int, int, int, int>(GaussianPassKernel.Pass));
+        pass(b.Backend.Elements(count), src, dst, taps, radius, IlgpuBackend.N(count), b.Shape.H, b.Shape.W, vertical ? 1 : 0, float32 ? 1 : 0, border);
     }
 }

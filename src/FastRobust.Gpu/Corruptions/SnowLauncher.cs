@@ -25,9 +25,7 @@ internal sealed class SnowLauncher : CorruptionLauncher
         var flakes = b.Scratch<byte>(pixels);
         var blurred = b.Scratch<byte>(pixels);
 
-        var layerKernel = b.Backend.K.Load("NormalLayerKernel.Layer", a =>
-            a.LoadStreamKernel<ArrayView<double>, int, int, long, ulong, ulong, double, double>(NormalLayerKernel.Layer));
-        layerKernel(b.Backend.Elements(pixels), layer, n, b.Shape.Plane, b.FirstIndex, b.Seed, b.StreamBase, c.Loc, c.Scale);
+        NormalLayerPass.Fill(b, layer, c.Loc, c.Scale);
 
         var (plans, weights) = ZoomBlurLauncher.Tables(b, [new ClippedZoom(h, w, c.Zoom)]);
         var flakeKernel = b.Backend.K.Load("SnowKernels.Flakes", a =>

@@ -28,10 +28,6 @@ internal sealed class SpatterLauncher : CorruptionLauncher
         var perPixel = b.Backend.Elements(pixels);
         var perImage = b.Backend.Elements(b.N);
 
-        var layerKernel = k.Load("NormalLayerKernel.Layer", a =>
-            a.LoadStreamKernel<ArrayView<double>, int, int, long, ulong, ulong, double, double>(NormalLayerKernel.Layer));
-        var gauss = k.Load("GaussianPassKernel.Pass", a =>
-            a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int, int, int, int>(GaussianPassKernel.Pass));
         var threshold = k.Load("SpatterKernels.Threshold", a =>
             a.LoadStreamKernel<ArrayView<double>, ArrayView<byte>, ArrayView<double>, int, double, int>(SpatterKernels.Threshold));
 
@@ -41,9 +37,9 @@ internal sealed class SpatterLauncher : CorruptionLauncher
         var taps = b.Upload(GaussianFilter.Kernel(c.Sigma, 4.0));
         int r = (int)(taps.Length / 2);
 
-        layerKernel(perPixel, layer, n, plane, b.FirstIndex, b.Seed, b.StreamBase, c.Loc, c.Scale);
-        gauss(perPixel, layer, tmp, taps, r, n, h, w, 1, 0, BorderIndex.Nearest);
-        gauss(perPixel, tmp, liquid, taps, r, n, h, w, 0, 0, BorderIndex.Nearest);
+        NormalLayerPass.Fill(b, layer, c.Loc, c.Scale);
+        GaussianFilterPass.Axis(b, layer, tmp, taps, r, pixels, vertical: true, float32: false, BorderIndex.Nearest);
+        GaussianFilterPass.Axis(b, tmp, liquid, taps, r, pixels, vertical: false, float32: false, BorderIndex.Nearest);
 
         if (c.Mud)
         {
@@ -52,8 +48,8 @@ internal sealed class SpatterLauncher : CorruptionLauncher
             var mudTaps = b.Upload(GaussianFilter.Kernel(c.Intensity, 4.0));
             int mr = (int)(mudTaps.Length / 2);
             threshold(perPixel, liquid, b.Scratch<byte>(1), mask, n, c.Threshold, 1);
-            gauss(perPixel, mask, tmp, mudTaps, mr, n, h, w, 1, 1, BorderIndex.Nearest);
-            gauss(perPixel, tmp, m, mudTaps, mr, n, h, w, 0, 1, BorderIndex.Nearest);
+            GaussianFilterPass.Axis(b, mask, tmp, mudTaps, mr, pixels, vertical: true, float32: true, BorderIndex.Nearest);
+            GaussianFilterPass.Axis(b, tmp, m, mudTaps, mr, pixels, vertical: false, float32: true, BorderIndex.Nearest);
             var colour = Spatter.MudColour(b.Shape.C);
             var mud = k.Load("SpatterKernels.Mud", a =>
                 a.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<double>, int, int, int, float, float, float>(SpatterKernels.Mud));

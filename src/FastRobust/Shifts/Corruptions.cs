@@ -85,11 +85,7 @@ public static class Corruptions
     /// <summary>As above, on <paramref name="backend"/>'s corruption kernels where it has one for this corruption, else on the host: the same images either way.</summary>
     public static Dataset Apply(Corruption corruption, int severity, Dataset clean, ulong seed, Tensors.Backend? backend = null)
     {
-        var shape = new ImageShape(clean.C, clean.H, clean.W);
-        var bytes = ToBytes(clean.Images, (long)clean.N * shape.Size);
-        var result = ApplyBytes(corruption, severity, bytes, clean.N, shape, seed, 0, backend);
-        var images = new float[result.Length];
-        PixelBytes.ToFloats(result, images);
+        var images = Apply(corruption, severity, clean.Images, clean.N, new ImageShape(clean.C, clean.H, clean.W), seed, 0, backend);
         return new Dataset($"{clean.Name}-{corruption.Name}-{severity}", images, clean.Labels, clean.C, clean.H, clean.W, clean.Classes);
     }
 
@@ -97,10 +93,11 @@ public static class Corruptions
     public static float[] Apply(string name, int severity, ReadOnlySpan<float> images, int n, ImageShape shape, ulong seed, long firstIndex = 0) =>
         Apply(Get(name), severity, images, n, shape, seed, firstIndex);
 
-    public static float[] Apply(Corruption corruption, int severity, ReadOnlySpan<float> images, int n, ImageShape shape, ulong seed, long firstIndex = 0)
+    public static float[] Apply(Corruption corruption, int severity, ReadOnlySpan<float> images, int n, ImageShape shape, ulong seed, long firstIndex = 0,
+        Tensors.Backend? backend = null)
     {
         var bytes = ToBytes(images, (long)n * shape.Size);
-        var result = ApplyBytes(corruption, severity, bytes, n, shape, seed, firstIndex);
+        var result = ApplyBytes(corruption, severity, bytes, n, shape, seed, firstIndex, backend);
         var output = new float[result.Length];
         PixelBytes.ToFloats(result, output);
         return output;

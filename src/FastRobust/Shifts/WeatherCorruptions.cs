@@ -80,12 +80,7 @@ public sealed class Fog : Corruption
     public override string Describe(int s) => $"fractal amplitude {C[s - 1].Amount}, wibble decay {C[s - 1].Decay}";
 
     /// <summary>The smallest power of two covering the image (32 for CIFAR, as the original's mapsize).</summary>
-    internal static int MapSize(ImageShape shape)
-    {
-        int m = 2;
-        while (m < Math.Max(shape.H, shape.W)) m *= 2;
-        return m;
-    }
+    internal static int MapSize(ImageShape shape) => PlasmaFractal.MapSize(shape.H, shape.W);
 
     public override void Apply(ReadOnlySpan<byte> src, Span<double> dst, ImageShape shape, int severity, in CorruptionRandom rng, Workspace ws)
     {

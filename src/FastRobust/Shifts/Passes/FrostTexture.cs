@@ -38,8 +38,7 @@ internal static class FrostTexture
     {
         var plate = Plates[Plate(rng)];
         int p = h * w;
-        int m = 2;
-        while (m < Math.Max(h, w)) m *= 2;
+        int m = PlasmaFractal.MapSize(h, w);
         var haze = ws.Doubles(20, m * m);
         var r = rng;
         PlasmaFractal.Generate(haze, m, 2.0, i => r.Uniform(1, i));

@@ -10,6 +10,14 @@ namespace FastRobust.Shifts.Passes;
 /// </summary>
 internal static class PlasmaFractal
 {
+    /// <summary>The smallest power of two (at least 2) covering an h × w image: the map side fog and frost use (32 for CIFAR).</summary>
+    public static int MapSize(int h, int w)
+    {
+        int m = 2;
+        while (m < Math.Max(h, w)) m *= 2;
+        return m;
+    }
+
     /// <summary>Fills <paramref name="map"/> (mapsize²); <paramref name="uniform"/>(i) is the i-th U[0, 1).</summary>
     public static void Generate(Span<double> map, int mapsize, double wibbleDecay, Func<int, double> uniform)
     {
