@@ -31,23 +31,27 @@ public class PtxTests(ITestOutputHelper output)
             .Where(m => m.GetCustomAttribute<KernelAttribute>() != null)
             .OrderBy(Name);
 
-    private static string Name(MethodInfo m) => m.DeclaringType!.Name + "." + m.Name;
+    internal static string Name(MethodInfo m) => m.DeclaringType!.Name + "." + m.Name;
 
     internal static bool IsAutoGrouped(MethodInfo m) =>
         m.GetParameters() is [var first, ..] && first.ParameterType.GetInterfaces().Any(i => i.Name.StartsWith("IIntIndex", StringComparison.Ordinal));
 
-    private static readonly Lazy<(Context Context, PTXBackend Backend)> Compiler = new(() =>
-    {
-        var context = Context.Create(b => b.CPU().Optimize(OptimizationLevel.O2));
-        return (context, new PTXBackend(context, CudaArchitecture.SM_80, CudaInstructionSet.ISA_80, null!));
-    });
+    /// <summary>One context (the kernels' optimisation level, as KernelSet's) and one PTX backend per target.</summary>
+    private static readonly Lazy<Context> CompilerContext = new(() => Context.Create(b => b.CPU().Optimize(OptimizationLevel.O2)));
 
-    internal static string CompilePtx(MethodInfo kernel)
+    private static readonly Dictionary<(CudaArchitecture, CudaInstructionSet), PTXBackend> Backends = new();
+
+    internal static string CompilePtx(MethodInfo kernel) => CompilePtx(kernel, CudaArchitecture.SM_80, CudaInstructionSet.ISA_80);
+
+    internal static string CompilePtx(MethodInfo kernel, CudaArchitecture arch, CudaInstructionSet isa)
     {
         var entry = IsAutoGrouped(kernel)
             ? EntryPointDescription.FromImplicitlyGroupedKernel(kernel)
             : EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
-        var backend = Compiler.Value.Backend;
+        PTXBackend backend;
+        lock (Backends)
+            if (!Backends.TryGetValue((arch, isa), out backend!))
+                Backends[(arch, isa)] = backend = new PTXBackend(CompilerContext.Value, arch, isa, null!);
         lock (backend) return ((PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty)).PTXAssembly;
     }
 

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace FastRobust.Gpu.Tests;
+
+/// <summary>What ptxas -v said about one kernel: its registers, shared memory, stack and spills.</summary>
+internal sealed record PtxasReport(int Registers, int SharedBytes, int StackBytes, int SpillStoreBytes, int SpillLoadBytes, string CubinPath);
+
+/// <summary>
+/// NVIDIA's PTX assembler and disassembler, run on the CPU (no GPU or driver needed): <c>tools/fetch-ptxas.sh</c> puts
+/// them into .tools/cuda/bin (./test.sh runs it); FASTROBUST_PTXAS names another ptxas (nvdisasm beside it).
+/// ptxas 11.8 reads PTX ISA up to 7.8, so the kernels are compiled for ISA 7.8 here: ILGPU emits the same
+/// instructions for a newer ISA, only the header differs.
+/// </summary>
+internal static partial class Ptxas
+{
+    public static string? Find()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("FASTROBUST_PTXAS");
+        if (!string.IsNullOrEmpty(fromEnv)) return File.Exists(fromEnv) ? fromEnv : null;
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "FastRobust.sln")))
+            {
+                var local = Path.Combine(d.FullName, ".tools", "cuda", "bin", "ptxas");
+                return File.Exists(local) ? local : null;
+            }
+        return null;
+    }
+
+    /// <summary>The path of ptxas, or a failure that says how to get it.</summary>
+    public static string Require() =>
+        Find() ?? throw new InvalidOperationException(
+            "ptxas not found: run tools/fetch-ptxas.sh (./test.sh does) or set FASTROBUST_PTXAS to a ptxas binary");
+
+    /// <summary>Assembles PTX text for <paramref name="arch"/> (e.g. "sm_90"); throws with ptxas's own message if it refuses.</summary>
+    public static PtxasReport Assemble(string ptx, string arch, string name, int? maxRegisters = null)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fastrobust-ptxas", Environment.ProcessId.ToString());
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, $"{name}.{arch}.ptx"), cubin = Path.ChangeExtension(file, ".cubin");
+        File.WriteAllText(file, ptx);
+        var args = new List<string> { "-v", $"-arch={arch}", "-o", cubin, file };
+        if (maxRegisters is int r) args.InsertRange(0, ["-maxrregcount", r.ToString()]);
+        var (code, text) = Run(Require(), args);
+        if (code != 0) throw new InvalidOperationException($"ptxas refused {name} for {arch} (exit {code}):\n{text}");
+        var used = Used().Match(text);
+        var frame = Frame().Match(text);
+        if (!used.Success || !frame.Success) throw new InvalidOperationException($"unexpected ptxas -v output for {name}:\n{text}");
+        int smem = used.Groups["smem"].Success ? int.Parse(used.Groups["smem"].Value) : 0;
+        return new PtxasReport(int.Parse(used.Groups["regs"].Value), smem, int.Parse(frame.Groups["stack"].Value),
+            int.Parse(frame.Groups["stores"].Value), int.Parse(frame.Groups["loads"].Value), cubin);
+    }
+
+    /// <summary>The SASS of a cubin, one instruction per line (nvdisasm).</summary>
+    public static string Sass(string cubin)
+    {
+        string nvdisasm = Path.Combine(Path.GetDirectoryName(Require())!, "nvdisasm");
+        var (code, text) = Run(nvdisasm, [cubin]);
+        if (code != 0) throw new InvalidOperationException($"nvdisasm failed on {cubin} (exit {code}):\n{text}");
+        return text;
+    }
+
+    /// <summary>How many SASS instructions start with <paramref name="opcode"/> (e.g. "FFMA", "LDS", "STL").</summary>
+    public static int Count(string sass, string opcode) =>
+        Regex.Matches(sass, @"/\*[0-9a-f]{4,}\*/\s+(@!?U?P\w+\s+)?" + Regex.Escape(opcode) + @"\b").Count;
+
+    private static (int Code, string Text) Run(string exe, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(true);
+            throw new TimeoutException($"{exe} ran over 2 minutes");
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    [GeneratedRegex(@"Used (?<regs>\d+) registers(, (?<smem>\d+) bytes smem)?")]
+    private static partial Regex Used();
+
+    [GeneratedRegex(@"(?<stack>\d+) bytes stack frame, (?<stores>\d+) bytes spill stores, (?<loads>\d+) bytes spill loads")]
+    private static partial Regex Frame();
+}
