@@ -9,6 +9,9 @@ namespace FastRobust.Kernels;
 public struct ConvShape
 {
     public int E, N, C, H, W, O, KH, KW, StrideH, StrideW, PadH, PadW, OH, OW, Broadcast, Splits, SplitLen;
+
+    /// <summary>1/StrideH and 1/StrideW, computed on the host: a value computed in the kernel would be sunk into the loop that uses it.</summary>
+    public float InvStrideH, InvStrideW;
 }
 
 /// <summary>
@@ -31,25 +34,16 @@ public static class Conv
         (s.Broadcast != 0 ? n : (long)member * s.N + n) * s.C * s.H * s.W;
 
     // ---- forward ----
-
-    private static void LoadWeights(ArrayView<float> w, ArrayView<float> As, in ConvShape s, long wBase, int m0, int k0, int kTotal, int idx)
+    /// <summary>
+    /// v[at] where ok, else 0, without a branch: the load always happens, from element 0 when not ok (every view here
+    /// is non-empty), and a select picks the value. A conditional load would split the warp around each element.
+    /// </summary>
+    private static float Masked(ArrayView<float> v, bool ok, int at)
     {
-        int m = idx >> 4, k = idx & (BK - 1);
-        int o = m0 + m, gk = k0 + k;
-        As[k * BM + m] = o < s.O && gk < kTotal ? w[wBase + (long)o * kTotal + gk] : 0f;
+        float loaded = v[ok ? at : 0];
+        return ok ? loaded : 0f;
     }
 
-    /// <summary>One element of the patch matrix: row k = (c, ki, kj) of the column whose top-left input is (ihBase, iwBase).</summary>
-    private static float Patch(ArrayView<float> x, in ConvShape s, long xBase, int ihBase, int iwBase, int k, int kTotal, bool colOk)
-    {
-        if (!colOk || k >= kTotal) return 0f;
-        int khw = s.KH * s.KW;
-        int c = k / khw, r = k - c * khw;
-        int ki = r / s.KW, kj = r - ki * s.KW;
-        int ih = ihBase + ki, iw = iwBase + kj;
-        if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) return 0f;
-        return x[xBase + ((long)c * s.H + ih) * s.W + iw];
-    }
 
     private static void PutForward(ArrayView<float> y, ArrayView<float> bias, in ConvShape s, int member, int hasBias, int o, int col,
         int cols, int plane, float v)
@@ -67,34 +61,50 @@ public static class Conv
         var Bs = SharedMemory.Allocate<float>(BK * BN);
         int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, member = Grid.IdxZ;
-        int plane = s.OH * s.OW, cols = s.N * plane, khw = s.KH * s.KW, kTotal = s.C * khw;
-        long wBase = (long)member * s.O * kTotal;
-        // thread t stages column n0 + t of every K slice: decode it once
+        // the shape in registers: ILGPU reads a struct argument's fields from parameter memory at every use
+        int H = s.H, W = s.W, KH = s.KH, KW = s.KW, O = s.O;
+        int plane = s.OH * s.OW, cols = s.N * plane, khw = KH * KW, kTotal = s.C * khw;
+        // 32-bit offsets throughout: the backend refuses tensors of 2^31 elements or more
+        int wBase = member * O * kTotal;
+        // thread t stages weight column k0 + (t & 15) of rows (t >> 4) + 4l
+        int wk = t & (BK - 1), wm = t >> 4;
+        // and column n0 + t of every K slice of the patch matrix: decode it once
         int j = n0 + t;
         bool colOk = j < cols;
         int img = colOk ? j / plane : 0, p = j - img * plane;
         int oh = p / s.OW, ow = p - oh * s.OW;
         int ihBase = oh * s.StrideH - s.PadH, iwBase = ow * s.StrideW - s.PadW;
-        long xBase = InputBase(s, member, img);
+        int imageBase = (s.Broadcast != 0 ? img : member * s.N + img) * s.C * H * W;
+        // patch row k = (c, ki, kj) of this thread's column, stepped without divisions from k = 0 on: each slice
+        // starts where the previous one stopped. ih = ihBase + ki; rowStart is the offset of (c, ih, iwBase).
+        int ki = 0, kj = 0, ih = ihBase, rowStart = imageBase + ihBase * W + iwBase;
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
-            for (int l = 0; l < BK; l++) LoadWeights(w, As, s, wBase, m0, k0, kTotal, t + l * Threads);
-            // rows k0..k0+15 of this thread's column: decode k0 once, then step (c, ki, kj) without divisions
-            int c = k0 / khw, r = k0 - c * khw;
-            int ki = r / s.KW, kj = r - ki * s.KW;
+            int gk = k0 + wk;
+            bool kOk = gk < kTotal;
             for (int l = 0; l < BK; l++)
             {
-                int ih = ihBase + ki, iw = iwBase + kj;
-                bool inside = colOk && k0 + l < kTotal && ih >= 0 && ih < s.H && iw >= 0 && iw < s.W;
-                Bs[l * BN + t] = inside ? x[xBase + ((long)c * s.H + ih) * s.W + iw] : 0f;
-                if (++kj == s.KW)
+                int o = m0 + wm + 4 * l;
+                As[wk * BM + wm + 4 * l] = Masked(w, kOk & (o < O), wBase + o * kTotal + gk);
+            }
+            for (int l = 0; l < BK; l++)
+            {
+                int iw = iwBase + kj;
+                // & rather than &&: one predicate, no branches around each element
+                bool inside = colOk & (k0 + l < kTotal) & ((uint)ih < (uint)H) & ((uint)iw < (uint)W);
+                Bs[l * BN + t] = Masked(x, inside, rowStart + kj);
+                if (++kj == KW)
                 {
                     kj = 0;
-                    if (++ki == s.KH)
+                    ih++;
+                    rowStart += W;
+                    if (++ki == KH)
                     {
+                        // next channel: back to the first tap row, one plane further
                         ki = 0;
-                        c++;
+                        ih -= KH;
+                        rowStart += (H - KH) * W;
                     }
                 }
             }
@@ -170,33 +180,6 @@ public static class Conv
 
     // ---- backward data ----
 
-    private static void LoadWeightsT(ArrayView<float> w, ArrayView<float> As, in ConvShape s, int z, int m0, int k0, int kTotal, int idx)
-    {
-        int m = idx >> 4, k = idx & (BK - 1);
-        int c = m0 + m, gk = k0 + k;
-        float v = 0f;
-        if (c < s.C && gk < kTotal)
-        {
-            int khw = s.KH * s.KW, okhw = s.O * khw;
-            int e = gk / okhw, r = gk - e * okhw;
-            int o = r / khw, q = r - o * khw;
-            int member = s.Broadcast != 0 ? e : z;
-            v = w[(((long)member * s.O + o) * s.C + c) * khw + q];
-        }
-        As[k * BM + m] = v;
-    }
-
-    /// <summary>dY at the output position that reads input (ih, iw) through tap (ki, kj) of output channel o, or 0 if none does.</summary>
-    private static float Tap(ArrayView<float> dy, in ConvShape s, int member, int img, int o, int ih, int iw, int ki, int kj)
-    {
-        int hn = ih + s.PadH - ki, wn = iw + s.PadW - kj;
-        if (hn < 0 || wn < 0) return 0f;
-        // stride 1 is the common case: skip the divisions
-        int oh = s.StrideH == 1 ? hn : hn / s.StrideH, ow = s.StrideW == 1 ? wn : wn / s.StrideW;
-        if (oh * s.StrideH != hn || ow * s.StrideW != wn || oh >= s.OH || ow >= s.OW) return 0f;
-        return dy[(((long)member * s.N + img) * s.O + o) * s.OH * s.OW + oh * s.OW + ow];
-    }
-
     private static void PutData(ArrayView<float> dx, in ConvShape s, int z, int c, int col, int cols, int hw, float v)
     {
         if (c >= s.C || col >= cols) return;
@@ -211,33 +194,63 @@ public static class Conv
         var Bs = SharedMemory.Allocate<float>(BK * BN);
         int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, z = Grid.IdxZ;
-        int hw = s.H * s.W, cols = s.N * hw, khw = s.KH * s.KW, okhw = s.O * khw;
-        int kTotal = (s.Broadcast != 0 ? s.E : 1) * okhw;
+        // the shape in registers: ILGPU reads a struct argument's fields from parameter memory at every use
+        int C = s.C, O = s.O, KH = s.KH, KW = s.KW, OH = s.OH, OW = s.OW, SH = s.StrideH, SW = s.StrideW, N = s.N;
+        bool broadcast = s.Broadcast != 0;
+        float invSH = s.InvStrideH, invSW = s.InvStrideW;
+        int hw = s.H * s.W, cols = N * hw, khw = KH * KW, okhw = O * khw, ohw = OH * OW;
+        int kTotal = (broadcast ? s.E : 1) * okhw;
+        // thread t stages weight tap k0 + (t & 15) for channels m0 + (t >> 4) + 4l
+        int wk = t & (BK - 1), wm = t >> 4;
+        // and input pixel n0 + t for every tap: decode it once (32-bit offsets: the backend refuses 2^31 elements)
         int j = n0 + t;
         bool colOk = j < cols;
         int img = colOk ? j / hw : 0, p = j - img * hw;
         int ih = p / s.W, iw = p - ih * s.W;
+        int ihPad = ih + s.PadH, iwPad = iw + s.PadW;
+        // tap k = (e, o, ki, kj) of the patch rows, stepped without divisions from k = 0 on (each slice starts where
+        // the previous one stopped); dyPlane is the offset of dY[member, img, o]
+        int e = 0, o = 0, ki = 0, kj = 0;
+        int dyPlane = ((broadcast ? 0 : z) * N + img) * O * ohw;
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
-            for (int l = 0; l < BK; l++) LoadWeightsT(w, As, s, z, m0, k0, kTotal, t + l * Threads);
-            // rows k0..k0+15 = taps (member, o, ki, kj): decode k0 once, then step without divisions
-            int e = k0 / okhw, r = k0 - e * okhw;
-            int o = r / khw, q = r - o * khw;
-            int ki = q / s.KW, kj = q - ki * s.KW;
+            // Wᵀ: one tap per thread and slice, decoded here (two divisions per slice, not per element)
+            int gk = k0 + wk;
+            bool kOk = gk < kTotal;
+            int we = gk / okhw, wr = gk - we * okhw;
+            int wo = wr / khw, wq = wr - wo * khw;
+            // c and at step through the loop so that the decoding above stays out of it (ILGPU's code placement
+            // would otherwise sink it into the body, four divisions per element)
+            int c = m0 + wm, at = (((broadcast ? we : z) * O + wo) * C + c) * khw + wq;
             for (int l = 0; l < BK; l++)
             {
-                Bs[l * BN + t] = colOk && k0 + l < kTotal ? Tap(dy, s, s.Broadcast != 0 ? e : z, img, o, ih, iw, ki, kj) : 0f;
-                if (++kj == s.KW)
+                As[wk * BM + wm + 4 * l] = Masked(w, kOk & (c < C), at);
+                c += 4;
+                at += 4 * khw;
+            }
+            for (int l = 0; l < BK; l++)
+            {
+                // the output position that reads input (ih, iw) through tap (ki, kj), if any
+                int hn = ihPad - ki, wn = iwPad - kj;
+                // hn / SH without an integer division (≈ 20 instructions): when SH divides hn (< 2^22) the rounded
+                // float quotient is exact, and when it does not no integer passes the check oh·SH = hn below
+                int oh = (int)(hn * invSH + 0.5f), ow = (int)(wn * invSW + 0.5f);
+                bool hit = colOk & (k0 + l < kTotal) & (hn >= 0) & (wn >= 0) & (oh * SH == hn) & (ow * SW == wn) & (oh < OH) & (ow < OW);
+                Bs[l * BN + t] = Masked(dy, hit, dyPlane + oh * OW + ow);
+                if (++kj == KW)
                 {
                     kj = 0;
-                    if (++ki == s.KH)
+                    if (++ki == KH)
                     {
                         ki = 0;
-                        if (++o == s.O)
+                        dyPlane += ohw;
+                        if (++o == O)
                         {
+                            // next member (broadcast input only: the members are part of the reduction)
                             o = 0;
                             e++;
+                            dyPlane = (e * N + img) * O * ohw;
                         }
                     }
                 }
@@ -319,17 +332,51 @@ public static class Conv
         if (o < s.O && col < kTotal) partial[outBase + (long)o * kTotal + col] = v;
     }
 
+    /// <summary>Reduction row j of the weight gradient, decoded once per K slice: the patch's top-left input and the dY column.</summary>
+    private struct PatchRow
+    {
+        public bool Ok;
+        public int IhBase, IwBase, XBase, DyBase;
+    }
+
+    /// <summary>Stages dY[o = m0 + q, j] into As and the patch element (column n0 + q, row j) into Bs, slice row jr.</summary>
+    private static void StageWeightGrad(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> As, ArrayView<float> Bs,
+        ArrayView<int> tapOffset, ArrayView<int> tapKiKj, in PatchRow row, int q, int jr, int m0, int O, int H, int W, int plane)
+    {
+        int o = m0 + q;
+        bool dyOk = row.Ok & (o < O);
+        As[jr * BM + q] = Masked(dy, dyOk, row.DyBase + o * plane);
+        int kij = tapKiKj[q];
+        int ih = row.IhBase + (kij >> 16), iw = row.IwBase + (kij & 0xFFFF);
+        bool inside = row.Ok & (kij >= 0) & ((uint)ih < (uint)H) & ((uint)iw < (uint)W);
+        Bs[jr * BN + q] = Masked(x, inside, row.XBase + tapOffset[q]);
+    }
+
     [Kernel]
     public static void BackwardWeight(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> partial, ConvShape s)
     {
         var As = SharedMemory.Allocate<float>(BK * BM);
         var Bs = SharedMemory.Allocate<float>(BK * BN);
+        // the block's 64 weight-gradient columns k = (c, ki, kj), decoded once: offset c·H·W + ki·W + kj, and
+        // (ki << 16) | kj, or -1 past the last column
+        var tapOffset = SharedMemory.Allocate<int>(BN);
+        var tapKiKj = SharedMemory.Allocate<int>(BN);
         int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, z = Grid.IdxZ;
         int member = z % s.E, split = z / s.E;
-        int plane = s.OH * s.OW, kTotal = s.C * s.KH * s.KW, jTotal = s.N * plane;
+        // the shape in registers: ILGPU reads a struct argument's fields from parameter memory at every use
+        int H = s.H, W = s.W, O = s.O, OW = s.OW;
+        int plane = s.OH * OW, khw = s.KH * s.KW, kTotal = s.C * khw, jTotal = s.N * plane;
         int jStart = split * s.SplitLen, jEnd = jStart + s.SplitLen;
         if (jEnd > jTotal) jEnd = jTotal;
+        {
+            int k = n0 + t;
+            int c = k / khw, r = k - c * khw;
+            int ki = r / s.KW, kj = r - ki * s.KW;
+            tapOffset[t] = (c * H + ki) * W + kj;
+            tapKiKj[t] = k < kTotal ? (ki << 16) | kj : -1;
+        }
+        Group.Barrier();
         // this thread stages patch row jr (fixed) for the columns kc + 4l of the weight gradient
         int jr = t & (BK - 1), kc = t >> 4;
         var acc = new Tile8x8();
@@ -338,17 +385,33 @@ public static class Conv
             int j = j0 + jr;
             bool rowOk = j < jEnd;
             int img = rowOk ? j / plane : 0, p = j - img * plane;
-            int oh = p / s.OW, ow = p - oh * s.OW;
+            int oh = p / OW, ow = p - oh * OW;
             int ihBase = oh * s.StrideH - s.PadH, iwBase = ow * s.StrideW - s.PadW;
-            long xBase = InputBase(s, member, img);
-            // thread t loads dY rows o = m0 + (t >> 4) + 4l at column j (the same j as its patch row): decoded above
-            long dyBase = (((long)member * s.N + img) * s.O) * plane + p;
-            for (int l = 0; l < BK; l++)
+            // 32-bit offsets: the backend refuses tensors of 2^31 elements or more
+            var row = new PatchRow
             {
-                int o = m0 + kc + 4 * l;
-                As[jr * BM + kc + 4 * l] = rowOk && o < s.O ? dy[dyBase + (long)o * plane] : 0f;
-                Bs[jr * BN + kc + 4 * l] = Patch(x, s, xBase, ihBase, iwBase, n0 + kc + 4 * l, kTotal, rowOk);
-            }
+                Ok = rowOk, IhBase = ihBase, IwBase = iwBase,
+                XBase = (s.Broadcast != 0 ? img : member * s.N + img) * s.C * H * W + ihBase * W + iwBase,
+                // thread t loads dY rows o = m0 + (t >> 4) + 4l at column j (the same j as its patch row)
+                DyBase = (member * s.N + img) * O * plane + p,
+            };
+            // unrolled by hand: in a loop, ILGPU's code placement sinks the row's decoding (four divisions) into the body
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 0, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 4, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 8, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 12, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 16, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 20, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 24, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 28, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 32, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 36, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 40, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 44, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 48, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 52, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 56, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 60, jr, m0, O, H, W, plane);
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
             Group.Barrier();

@@ -25,23 +25,25 @@ public static class TileCore
     {
         for (int kk = 0; kk < BK; kk++)
         {
-            int ar = kk * BM + ty, br = kk * BN + tx;
-            float a0 = As[ar + 0];
-            float a1 = As[ar + 8];
-            float a2 = As[ar + 16];
-            float a3 = As[ar + 24];
-            float a4 = As[ar + 32];
-            float a5 = As[ar + 40];
-            float a6 = As[ar + 48];
-            float a7 = As[ar + 56];
-            float b0 = Bs[br + 0];
-            float b1 = Bs[br + 8];
-            float b2 = Bs[br + 16];
-            float b3 = Bs[br + 24];
-            float b4 = Bs[br + 32];
-            float b5 = Bs[br + 40];
-            float b6 = Bs[br + 48];
-            float b7 = Bs[br + 56];
+            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
+            var a = As.SubView(kk * BM + ty, BM - ty);
+            var b = Bs.SubView(kk * BN + tx, BN - tx);
+            float a0 = a[0];
+            float a1 = a[8];
+            float a2 = a[16];
+            float a3 = a[24];
+            float a4 = a[32];
+            float a5 = a[40];
+            float a6 = a[48];
+            float a7 = a[56];
+            float b0 = b[0];
+            float b1 = b[8];
+            float b2 = b[16];
+            float b3 = b[24];
+            float b4 = b[32];
+            float b5 = b[40];
+            float b6 = b[48];
+            float b7 = b[56];
             acc.C00 += a0 * b0;
             acc.C01 += a0 * b1;
             acc.C02 += a0 * b2;

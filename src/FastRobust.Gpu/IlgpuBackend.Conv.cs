@@ -10,13 +10,22 @@ public sealed partial class IlgpuBackend
         E = g.E, N = g.N, C = g.C, H = g.H, W = g.W, O = g.O, KH = g.KH, KW = g.KW,
         StrideH = g.StrideH, StrideW = g.StrideW, PadH = g.PadH, PadW = g.PadW, OH = g.OH, OW = g.OW,
         Broadcast = g.BroadcastInput ? 1 : 0, Splits = 1, SplitLen = 0,
+        InvStrideH = 1f / g.StrideH, InvStrideW = 1f / g.StrideW,
     };
+
+    /// <summary>The kernels compute every offset in 32 bits: input, output and weights must each stay below 2^31 elements.</summary>
+    private static void CheckIndexable(in ConvGeometry g)
+    {
+        N((g.BroadcastInput ? 1 : g.E) * g.N * g.InputImage);
+        N(g.E * g.N * g.OutputImage);
+        N(g.E * g.WeightMember);
+    }
 
     public override void Conv2dForward(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y)
     {
         long cols = (long)g.N * g.OH * g.OW;
         if (cols <= 0 || g.O <= 0 || g.E <= 0) return;
-        N(g.E * g.N * g.OutputImage);
+        CheckIndexable(g);
         K.ConvForward(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.O, TileCore.BM), g.E), V(x), V(w), VOrDummy(bias), V(y), Shape(g),
             bias is null ? 0 : 1);
     }
@@ -25,7 +34,7 @@ public sealed partial class IlgpuBackend
     {
         long cols = (long)g.N * g.H * g.W;
         if (cols <= 0 || g.C <= 0 || g.E <= 0) return;
-        N(g.E * g.N * g.InputImage);
+        CheckIndexable(g);
         K.ConvBackwardData(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.BroadcastInput ? 1 : g.E), V(dy), V(w), V(dx), Shape(g));
     }
 
@@ -35,6 +44,7 @@ public sealed partial class IlgpuBackend
     public override void Conv2dBackwardWeight(in ConvGeometry g, FloatBuffer x, FloatBuffer dy, FloatBuffer dw, FloatBuffer? dbias)
     {
         if (g.E <= 0 || g.O <= 0) return;
+        CheckIndexable(g);
         var s = Shape(g);
         if (dbias != null) K.ConvBiasGrad(Blocks((long)g.E * g.O), V(dy), V(dbias), s);
         int kTotal = g.K;

@@ -64,6 +64,43 @@ internal static partial class Ptxas
     public static int Count(string sass, string opcode) =>
         Regex.Matches(sass, @"/\*[0-9a-f]{4,}\*/\s+(@!?U?P\w+\s+)?" + Regex.Escape(opcode) + @"\b").Count;
 
+    /// <summary>A loop of the SASS: the instructions from a label to the branch back to it.</summary>
+    public sealed record SassLoop(int Start, int End, IReadOnlyList<string> Instructions)
+    {
+        public int Count(string opcode) => Instructions.Count(i => Opcode().Match(i) is { Success: true } m && m.Groups[1].Value == opcode);
+    }
+
+    /// <summary>Every loop of a kernel's SASS (a branch to a label at or before it), innermost first.</summary>
+    public static List<SassLoop> Loops(string sass)
+    {
+        var instructions = new List<(int Address, string Text)>();
+        var labels = new Dictionary<string, int>();
+        string? pending = null;
+        foreach (var line in sass.Split('\n'))
+        {
+            var label = Label().Match(line);
+            if (label.Success)
+            {
+                pending = label.Groups[1].Value;
+                continue;
+            }
+            var ins = Instruction().Match(line);
+            if (!ins.Success) continue;
+            int address = Convert.ToInt32(ins.Groups[1].Value, 16);
+            if (pending != null) labels[pending] = address;
+            pending = null;
+            instructions.Add((address, ins.Groups[2].Value.Trim()));
+        }
+        var loops = new List<SassLoop>();
+        foreach (var (address, text) in instructions)
+        {
+            var branch = BranchTarget().Match(text);
+            if (!branch.Success || !labels.TryGetValue(branch.Groups[1].Value, out int start) || start > address) continue;
+            loops.Add(new SassLoop(start, address, instructions.Where(i => i.Address >= start && i.Address <= address).Select(i => i.Text).ToList()));
+        }
+        return loops.OrderBy(l => l.Instructions.Count).ToList();
+    }
+
     private static (int Code, string Text) Run(string exe, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -78,6 +115,18 @@ internal static partial class Ptxas
         }
         return (p.ExitCode, stdout.Result + stderr.Result);
     }
+
+    [GeneratedRegex(@"^\s*\.(L_x_\d+):")]
+    private static partial Regex Label();
+
+    [GeneratedRegex(@"/\*([0-9a-f]{4,})\*/\s+([^;]*);")]
+    private static partial Regex Instruction();
+
+    [GeneratedRegex(@"\bBRA\s+`?\(?\.(L_x_\d+)")]
+    private static partial Regex BranchTarget();
+
+    [GeneratedRegex(@"^(?:@!?U?P\w+\s+)?([A-Z0-9]+)")]
+    private static partial Regex Opcode();
 
     [GeneratedRegex(@"Used (?<regs>\d+) registers(, (?<smem>\d+) bytes smem)?")]
     private static partial Regex Used();

@@ -56,6 +56,24 @@ public class PtxasTests(ITestOutputHelper output)
         Assert.True(r.Registers >= 64, $"{name}: only {r.Registers} registers; 64 accumulators cannot be in registers");
     }
 
+    /// <summary>
+    /// The issue cost of the micro-kernel, counted in the machine code: one k step is 64 FFMA and 16 shared loads, and
+    /// everything else in that loop is overhead that takes issue slots from the FFMAs. Indexing each shared load from
+    /// its own 32-bit sum cost an address computation per load (115 instructions per step); one base per operand
+    /// row lets ptxas fold the offsets into the loads (87). Guard: at most 96.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TileKernelNames))]
+    public void TheMicroKernelLoopIsMostlyFfma(string name)
+    {
+        var r = Ptxas.Assemble(Ptx(name, CudaArchitecture.SM_90), "sm_90", name + "-loop");
+        var loop = Ptxas.Loops(Ptxas.Sass(r.CubinPath)).First(l => l.Count("FFMA") >= 64);
+        output.WriteLine($"{name}: micro-kernel loop {loop.Instructions.Count} instructions, {loop.Count("FFMA")} FFMA, {loop.Count("LDS")} LDS");
+        Assert.Equal(64, loop.Count("FFMA"));
+        Assert.Equal(16, loop.Count("LDS"));
+        Assert.True(loop.Instructions.Count <= 96, $"{name}: the k step takes {loop.Instructions.Count} instructions for 64 FFMA");
+    }
+
     public static TheoryData<string> TileKernelNames() => new(TileKernels);
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;

@@ -53,29 +53,31 @@ public class GemmConvAgreementTests
         t.Close(e.ToArray(), g.ToArray(), $"gemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} {m}x{n}x{k} batch {batch}");
     }
 
-    public static TheoryData<int, int, int, int, bool> ConvCases() => new()
+    public static TheoryData<int, int, int, int, int, bool> ConvCases() => new()
     {
-        // e, kernel, stride, pad, broadcast input
-        { 1, 3, 1, 1, false },
-        { 1, 3, 2, 0, false },
-        { 2, 3, 1, 1, false },
-        { 3, 3, 2, 1, true },
-        { 2, 1, 1, 0, true },
-        { 1, 5, 2, 2, false },
-        { 1, 2, 3, 0, false }, // stride beyond the kernel: pixels no tap reads
+        // e, kernel height, kernel width, stride, pad, broadcast input
+        { 1, 3, 3, 1, 1, false },
+        { 1, 3, 3, 2, 0, false },
+        { 2, 3, 3, 1, 1, false },
+        { 3, 3, 3, 2, 1, true },
+        { 2, 1, 1, 1, 0, true },
+        { 1, 5, 5, 2, 2, false },
+        { 1, 2, 2, 3, 0, false }, // stride beyond the kernel: pixels no tap reads
+        { 1, 2, 3, 1, 1, false }, // non-square kernels: the kernels step (ki, kj) by hand
+        { 2, 3, 1, 1, 0, true },
     };
 
-    private ConvGeometry Geometry(int e, int k, int s, int p, bool broadcast)
+    private ConvGeometry Geometry(int e, int kh, int kw, int s, int p, bool broadcast)
     {
-        int h = t.Int(k, 11), w = t.Int(k, 11);
-        return new ConvGeometry(e, t.Int(1, 4), t.Int(1, 6), h, w, t.Int(1, 70), k, k, s, s, p, p, broadcast);
+        int h = t.Int(kh, 11), w = t.Int(kw, 11);
+        return new ConvGeometry(e, t.Int(1, 4), t.Int(1, 6), h, w, t.Int(1, 70), kh, kw, s, s, p, p, broadcast);
     }
 
     [Theory]
     [MemberData(nameof(ConvCases))]
-    public void Conv2d(int e, int k, int s, int p, bool broadcast)
+    public void Conv2d(int e, int kh, int kw, int s, int p, bool broadcast)
     {
-        var g = Geometry(e, k, s, p, broadcast);
+        var g = Geometry(e, kh, kw, s, p, broadcast);
         long xCount = (broadcast ? 1 : g.E) * g.N * g.InputImage, yCount = (long)g.E * g.N * g.OutputImage;
         long wCount = g.E * g.WeightMember, bCount = (long)g.E * g.O;
         var x = t.BothRand(xCount);
