@@ -15,15 +15,19 @@ namespace FastRobust.Gpu;
 /// recorded on the stream right after its copy (a CUDA event on a GPU); refilling the slot first waits on that
 /// marker, which blocks only when the host is a whole ring of uploads ahead of the device (back-pressure, not a
 /// per-step synchronisation). Slots hold bytes, so float and int uploads share them, and each grows to the largest
-/// upload it has carried.</para>
+/// upload it has carried, up to a cap. Like the backend that owns it (Backend is not disposable), the ring lives
+/// as long as the process.</para>
 /// </summary>
-internal sealed class PinnedUploadRing(Accelerator accelerator) : IDisposable
+internal sealed class PinnedUploadRing(Accelerator accelerator)
 {
     /// <summary>Uploads in flight before the host waits: a training step uploads two (images, labels).</summary>
     public const int SlotCount = 8;
 
     /// <summary>The smallest slot, so tiny uploads (labels, constants) do not each grow a slot a few bytes at a time.</summary>
     private const int MinSlotBytes = 4096;
+
+    /// <summary>The largest slot (a power of two): at most 8 × 64 MiB of page-locked host memory, whatever is uploaded.</summary>
+    internal const int MaxSlotBytes = 64 << 20;
 
     private readonly Slot[] _slots = Enumerable.Range(0, SlotCount).Select(_ => new Slot()).ToArray();
     private int _next;
@@ -35,30 +39,31 @@ internal sealed class PinnedUploadRing(Accelerator accelerator) : IDisposable
     public void Upload<T>(AcceleratorStream stream, ReadOnlySpan<T> source, ArrayView<T> target) where T : unmanaged
     {
         if (source.Length != target.Length) throw new ArgumentException($"{source.Length} elements for a view of {target.Length}");
-        if (source.Length == 0) return;
+        // a larger upload (a whole data set, say) passes through the slots in pieces, so no slot outgrows the cap
+        int piece = MaxSlotBytes / Unsafe.SizeOf<T>();
+        for (int start = 0; start < source.Length; start += piece)
+        {
+            int n = Math.Min(piece, source.Length - start);
+            UploadPiece(stream, source.Slice(start, n), target.SubView(start, n));
+        }
+    }
+
+    private void UploadPiece<T>(AcceleratorStream stream, ReadOnlySpan<T> source, ArrayView<T> target) where T : unmanaged
+    {
         var slot = _slots[_next];
         _next = (_next + 1) % SlotCount;
         slot.WaitUntilRead();
-        long bytes = (long)source.Length * Unsafe.SizeOf<T>();
+        int bytes = source.Length * Unsafe.SizeOf<T>();
         if (slot.Memory is null || slot.Memory.Length < bytes)
         {
             slot.Memory?.Dispose();
-            slot.Memory = accelerator.AllocatePageLocked1D<byte>((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(bytes, MinSlotBytes)), uninitialized: true);
+            int capacity = Math.Min((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(bytes, MinSlotBytes)), MaxSlotBytes);
+            slot.Memory = accelerator.AllocatePageLocked1D<byte>(capacity, uninitialized: true);
             Allocations++;
         }
         source.CopyTo(MemoryMarshal.Cast<byte, T>(slot.Memory.Span));
         target.CopyFrom(stream, slot.Memory.ArrayView.SubView(0, bytes).Cast<T>());
         slot.Fence = stream.AddProfilingMarker();
-    }
-
-    public void Dispose()
-    {
-        foreach (var slot in _slots)
-        {
-            slot.WaitUntilRead();
-            slot.Memory?.Dispose();
-            slot.Memory = null;
-        }
     }
 
     private sealed class Slot
