@@ -23,6 +23,8 @@ public sealed partial class IlgpuBackend : Backend
 
     public IlgpuBackend(Accelerator accelerator)
     {
+        if (!accelerator.Context.Properties.EnableProfiling)
+            throw new ArgumentException("the upload ring fences with profiling markers: build the ILGPU context with Profiling()", nameof(accelerator));
         Accelerator = accelerator;
         _pool = new GpuMemoryPool(accelerator);
         _uploads = new PinnedUploadRing(accelerator);

@@ -58,6 +58,9 @@ internal sealed class PinnedUploadRing(Accelerator accelerator)
         {
             slot.Memory?.Dispose();
             int capacity = Math.Min((int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(bytes, MinSlotBytes)), MaxSlotBytes);
+            // page-locking registers the memory with the current CUDA context, and unlike device allocation ILGPU
+            // does not bind the accelerator's context for it
+            using var binding = accelerator.BindScoped();
             slot.Memory = accelerator.AllocatePageLocked1D<byte>(capacity, uninitialized: true);
             Allocations++;
         }
