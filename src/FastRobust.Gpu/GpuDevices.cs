@@ -21,8 +21,10 @@ public static class GpuDevices
     /// </summary>
     public static readonly CPUDevice SimulatedDevice = new(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1);
 
+    // Profiling() lets a stream record markers, the fences of the upload ring (PinnedUploadRing); in ILGPU 1.5.3 the
+    // flag changes nothing else on CUDA or the CPU accelerator (only OpenCL queues are created differently).
     private static readonly Lazy<Context> SharedContext = new(() =>
-        Context.Create(b => b.Cuda().CPU(SimulatedDevice).Optimize(OptimizationLevel.O2)));
+        Context.Create(b => b.Cuda().CPU(SimulatedDevice).Optimize(OptimizationLevel.O2).Profiling()));
 
     private static readonly Lazy<bool> CudaPresent = new(() =>
     {

@@ -11,18 +11,23 @@ namespace FastRobust.Gpu;
 /// <summary>
 /// The op interface on an ILGPU accelerator: every op is one or two launches of a kernel from kernels/ on the
 /// accelerator's default stream, in order. No op waits for the device except those that hand data to the host
-/// (Download, DownloadInt) and Synchronize; memory comes from an exact-size caching pool. Each op family lives
+/// (Download, DownloadInt) and Synchronize (<see cref="HostWaits"/> counts them); uploads go through a ring of
+/// page-locked staging slots and return at once; memory comes from an exact-size caching pool. Each op family lives
 /// in its own partial file. Like the device it drives, a backend is used by one host thread at a time.
 /// </summary>
 public sealed partial class IlgpuBackend : Backend
 {
     private readonly GpuMemoryPool _pool;
+    private readonly PinnedUploadRing _uploads;
     private readonly GpuFloatBuffer _dummy;
 
     public IlgpuBackend(Accelerator accelerator)
     {
+        if (!accelerator.Context.Properties.EnableProfiling)
+            throw new ArgumentException("the upload ring fences with profiling markers: build the ILGPU context with Profiling()", nameof(accelerator));
         Accelerator = accelerator;
         _pool = new GpuMemoryPool(accelerator);
+        _uploads = new PinnedUploadRing(accelerator);
         K = new KernelSet(accelerator);
         int threads = Math.Min(Kernels.Reduce.MaxThreads, accelerator.MaxNumThreadsPerGroup);
         while ((threads & (threads - 1)) != 0) threads &= threads - 1; // block reductions need a power of two
@@ -47,6 +52,16 @@ public sealed partial class IlgpuBackend : Backend
 
     /// <summary>Device blocks obtained from the driver so far (flat in a steady-state loop).</summary>
     public long Allocations => _pool.Allocations;
+
+    /// <summary>Page-locked staging slots allocated for uploads so far (at most one per slot once sizes stop growing).</summary>
+    public long PinnedAllocations => _uploads.Allocations;
+
+    /// <summary>
+    /// Times the host waited for the device: Download, DownloadInt and Synchronize (flat across the steps of a
+    /// training or attack loop that reads nothing back). A wait of the upload ring on a slot still being read is
+    /// back-pressure and is not counted: ILGPU's profiling marker does not say whether its Synchronize blocked.
+    /// </summary>
+    public long HostWaits { get; private set; }
 
     /// <summary>Frees the pool's cached blocks.</summary>
     public void TrimPool() => _pool.Trim();
@@ -91,24 +106,26 @@ public sealed partial class IlgpuBackend : Backend
     public override void Upload(ReadOnlySpan<float> src, FloatBuffer dst, long dstOffset = 0)
     {
         if (src.Length == 0) return;
-        V(dst, dstOffset, src.Length).CopyFromCPU(Stream, ref MemoryMarshal.GetReference(src), src.Length);
+        _uploads.Upload(Stream, src, V(dst, dstOffset, src.Length));
     }
 
     public override void Download(FloatBuffer src, long srcOffset, Span<float> dst)
     {
         if (dst.Length == 0) return;
+        HostWaits++;
         V(src, srcOffset, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
     }
 
     public override void UploadInt(ReadOnlySpan<int> src, IntBuffer dst)
     {
         if (src.Length == 0) return;
-        V(dst).SubView(0, src.Length).CopyFromCPU(Stream, ref MemoryMarshal.GetReference(src), src.Length);
+        _uploads.Upload(Stream, src, V(dst).SubView(0, src.Length));
     }
 
     public override void DownloadInt(IntBuffer src, Span<int> dst)
     {
         if (dst.Length == 0) return;
+        HostWaits++;
         V(src).SubView(0, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
     }
 
@@ -124,5 +141,9 @@ public sealed partial class IlgpuBackend : Backend
         K.Fill(Elements(n), V(dst, offset, n), N(n), value);
     }
 
-    public override void Synchronize() => Stream.Synchronize();
+    public override void Synchronize()
+    {
+        HostWaits++;
+        Stream.Synchronize();
+    }
 }

@@ -39,48 +39,62 @@ internal static class ProjectedGradient
             }
             if (s.RandomStart) RandomStart(b, set, x0, adv, s, restart);
 
-            for (int t = 0; t <= s.Steps && set.Count > 0; t++)
+            // the goals of the active slots change only when samples leave the set: uploaded again only then
+            IntTensor? goal = null;
+            try
             {
-                using var scope = new TensorScope();
-                int n = set.Count;
-                var cur = set.View(adv);
-                using var goal = IntTensor.FromArray(Goals(b, set), b.Device);
-                Tensor logits;
-                Tensor? grad = null;
-                if (t < s.Steps)
+                for (int t = 0; t <= s.Steps && set.Count > 0; t++)
                 {
-                    (logits, _, grad) = InputGradient.CrossEntropy(b.Model, cur, goal);
-                    foreach (int r in set.Rows) { b.Queries[r]++; b.Gradients[r]++; }
-                }
-                else
-                {
-                    logits = InputGradient.Logits(b.Model, cur);
-                    foreach (int r in set.Rows) b.Queries[r]++;
-                }
-                using (grad)
-                {
-                    var keep = new bool[n];
-                    Array.Fill(keep, true);
-                    if (s.EarlyStop || t == s.Steps)
+                    using var scope = new TensorScope();
+                    int n = set.Count;
+                    var cur = set.View(adv);
+                    goal ??= IntTensor.FromArray(Goals(b, set), b.Device);
+                    Tensor logits;
+                    Tensor? grad = null;
+                    if (t < s.Steps)
                     {
-                        var pred = InputGradient.Predictions(logits);
-                        for (int slot = 0; slot < n; slot++)
+                        (logits, _, grad) = InputGradient.CrossEntropy(b.Model, cur, goal);
+                        foreach (int r in set.Rows) { b.Queries[r]++; b.Gradients[r]++; }
+                    }
+                    else
+                    {
+                        logits = InputGradient.Logits(b.Model, cur);
+                        foreach (int r in set.Rows) b.Queries[r]++;
+                    }
+                    using (grad)
+                    {
+                        var keep = new bool[n];
+                        Array.Fill(keep, true);
+                        if (s.EarlyStop || t == s.Steps)
                         {
-                            int row = set.Row(slot);
-                            bool adversarial = b.IsAdversarial(row, pred[slot]);
-                            if (adversarial) done[row] = true;
-                            if ((adversarial && s.EarlyStop) || t == s.Steps)
+                            var pred = InputGradient.Predictions(logits);
+                            for (int slot = 0; slot < n; slot++)
                             {
-                                set.Scatter(adv, slot, b.Adversarial);
-                                keep[slot] = false;
+                                int row = set.Row(slot);
+                                bool adversarial = b.IsAdversarial(row, pred[slot]);
+                                if (adversarial) done[row] = true;
+                                if ((adversarial && s.EarlyStop) || t == s.Steps)
+                                {
+                                    set.Scatter(adv, slot, b.Adversarial);
+                                    keep[slot] = false;
+                                }
                             }
                         }
+                        if (t == s.Steps) break;
+                        for (int slot = 0; slot < n; slot++) if (keep[slot]) b.Steps[set.Row(slot)]++;
+                        Step(b, set, cur, grad!, x0, lo, hi, s, dir);
+                        set.Retain(keep);
+                        if (Array.IndexOf(keep, false) >= 0)
+                        {
+                            goal.Dispose();
+                            goal = null;
+                        }
                     }
-                    if (t == s.Steps) break;
-                    for (int slot = 0; slot < n; slot++) if (keep[slot]) b.Steps[set.Row(slot)]++;
-                    Step(b, set, cur, grad!, x0, lo, hi, s, dir);
-                    set.Retain(keep);
                 }
+            }
+            finally
+            {
+                goal?.Dispose();
             }
             rows = rows.Where(r => !done[r]).ToArray();
         }

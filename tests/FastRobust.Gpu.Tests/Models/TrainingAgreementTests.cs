@@ -20,7 +20,7 @@ public class TrainingAgreementTests
     /// No bias on the conv before batch norm: its gradient is zero up to rounding, and Adam turns rounding noise into
     /// full-size steps of either sign (real networks omit it for the same reason).
     /// </summary>
-    private const string Spec = """
+    internal const string Spec = """
         { "input": [3, 8, 8], "classes": 5,
           "layers": [
             {"type": "normalize", "mean": [0.5, 0.4, 0.3], "std": [0.25, 0.2, 0.3]},
