@@ -78,6 +78,7 @@ public static class Conv
         // patch row k = (c, ki, kj) of this thread's column, stepped without divisions from k = 0 on: each slice
         // starts where the previous one stopped. ih = ihBase + ki; rowStart is the offset of (c, ih, iwBase).
         int ki = 0, kj = 0, ih = ihBase, rowStart = imageBase + ihBase * W + iwBase;
+        int rowGroups = TileCore.RowGroups(O - m0);
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
@@ -109,7 +110,7 @@ public static class Conv
                 }
             }
             Group.Barrier();
-            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
+            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
         PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 0, cols, plane, acc.C00);
@@ -212,6 +213,7 @@ public static class Conv
         // the previous one stopped); dyPlane is the offset of dY[member, img, o]
         int e = 0, o = 0, ki = 0, kj = 0;
         int dyPlane = ((broadcast ? 0 : z) * N + img) * O * ohw;
+        int rowGroups = TileCore.RowGroups(C - m0);
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
         {
@@ -256,7 +258,7 @@ public static class Conv
                 }
             }
             Group.Barrier();
-            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
+            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
         PutData(dx, s, z, m0 + ty + 0, n0 + tx + 0, cols, hw, acc.C00);
@@ -379,6 +381,7 @@ public static class Conv
         Group.Barrier();
         // this thread stages patch row jr (fixed) for the columns kc + 4l of the weight gradient
         int jr = t & (BK - 1), kc = t >> 4;
+        int rowGroups = TileCore.RowGroups(O - m0);
         var acc = new Tile8x8();
         for (int j0 = jStart; j0 < jEnd; j0 += BK)
         {
@@ -413,7 +416,7 @@ public static class Conv
             StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 56, jr, m0, O, H, W, plane);
             StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 60, jr, m0, O, H, W, plane);
             Group.Barrier();
-            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
+            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
         long outBase = (long)z * s.O * kTotal;

@@ -76,6 +76,7 @@ public static class Gemm
         int t = Group.IdxX, tx = t & 7, ty = t >> 3;
         int n0 = Grid.IdxX * BN, m0 = Grid.IdxY * BM, batch = Grid.IdxZ;
         long aBase = batch * s.StrideA, bBase = batch * s.StrideB, cBase = batch * s.StrideC;
+        int rowGroups = TileCore.RowGroups(s.M - m0);
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < s.K; k0 += BK)
         {
@@ -85,7 +86,7 @@ public static class Gemm
                 LoadB(b, Bs, s, bBase, n0, k0, t + l * Threads);
             }
             Group.Barrier();
-            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx);
+            acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
         Put(c, s, cBase, m0 + ty + 0, n0 + tx + 0, acc.C00);

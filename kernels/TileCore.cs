@@ -20,8 +20,26 @@ public static class TileCore
 {
     public const int BM = 64, BN = 64, BK = 16, Threads = 64;
 
-    /// <summary>acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice.</summary>
-    public static Tile8x8 MultiplySlice(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
+    /// <summary>
+    /// The row groups (rows ty + 8i of each thread, for i below it) that cover <paramref name="rows"/> live rows of a
+    /// tile, as 1, 2, 4 or 8: a tile whose M runs out early (32 output channels, 3 input channels) skips the FFMAs
+    /// and shared loads of rows that lie past M instead of multiplying zeros.
+    /// </summary>
+    public static int RowGroups(int rows) => rows > 32 ? 8 : rows > 16 ? 4 : rows > 8 ? 2 : 1;
+
+    /// <summary>
+    /// acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice, for the first <paramref name="rowGroups"/> of the thread's row
+    /// groups (<see cref="RowGroups"/>); the others stay zero. The branch is uniform over the group.
+    /// </summary>
+    public static Tile8x8 MultiplySlice(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx, int rowGroups)
+    {
+        if (rowGroups == 8) return Slice8RowGroups(acc, As, Bs, ty, tx);
+        if (rowGroups == 4) return Slice4RowGroups(acc, As, Bs, ty, tx);
+        if (rowGroups == 2) return Slice2RowGroups(acc, As, Bs, ty, tx);
+        return Slice1RowGroups(acc, As, Bs, ty, tx);
+    }
+
+    private static Tile8x8 Slice8RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
     {
         for (int kk = 0; kk < BK; kk++)
         {
@@ -108,6 +126,126 @@ public static class TileCore
             acc.C75 += a7 * b5;
             acc.C76 += a7 * b6;
             acc.C77 += a7 * b7;
+        }
+        return acc;
+    }
+
+    private static Tile8x8 Slice4RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
+    {
+        for (int kk = 0; kk < BK; kk++)
+        {
+            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
+            var a = As.SubView(kk * BM + ty, BM - ty);
+            var b = Bs.SubView(kk * BN + tx, BN - tx);
+            float a0 = a[0];
+            float a1 = a[8];
+            float a2 = a[16];
+            float a3 = a[24];
+            float b0 = b[0];
+            float b1 = b[8];
+            float b2 = b[16];
+            float b3 = b[24];
+            float b4 = b[32];
+            float b5 = b[40];
+            float b6 = b[48];
+            float b7 = b[56];
+            acc.C00 += a0 * b0;
+            acc.C01 += a0 * b1;
+            acc.C02 += a0 * b2;
+            acc.C03 += a0 * b3;
+            acc.C04 += a0 * b4;
+            acc.C05 += a0 * b5;
+            acc.C06 += a0 * b6;
+            acc.C07 += a0 * b7;
+            acc.C10 += a1 * b0;
+            acc.C11 += a1 * b1;
+            acc.C12 += a1 * b2;
+            acc.C13 += a1 * b3;
+            acc.C14 += a1 * b4;
+            acc.C15 += a1 * b5;
+            acc.C16 += a1 * b6;
+            acc.C17 += a1 * b7;
+            acc.C20 += a2 * b0;
+            acc.C21 += a2 * b1;
+            acc.C22 += a2 * b2;
+            acc.C23 += a2 * b3;
+            acc.C24 += a2 * b4;
+            acc.C25 += a2 * b5;
+            acc.C26 += a2 * b6;
+            acc.C27 += a2 * b7;
+            acc.C30 += a3 * b0;
+            acc.C31 += a3 * b1;
+            acc.C32 += a3 * b2;
+            acc.C33 += a3 * b3;
+            acc.C34 += a3 * b4;
+            acc.C35 += a3 * b5;
+            acc.C36 += a3 * b6;
+            acc.C37 += a3 * b7;
+        }
+        return acc;
+    }
+
+    private static Tile8x8 Slice2RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
+    {
+        for (int kk = 0; kk < BK; kk++)
+        {
+            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
+            var a = As.SubView(kk * BM + ty, BM - ty);
+            var b = Bs.SubView(kk * BN + tx, BN - tx);
+            float a0 = a[0];
+            float a1 = a[8];
+            float b0 = b[0];
+            float b1 = b[8];
+            float b2 = b[16];
+            float b3 = b[24];
+            float b4 = b[32];
+            float b5 = b[40];
+            float b6 = b[48];
+            float b7 = b[56];
+            acc.C00 += a0 * b0;
+            acc.C01 += a0 * b1;
+            acc.C02 += a0 * b2;
+            acc.C03 += a0 * b3;
+            acc.C04 += a0 * b4;
+            acc.C05 += a0 * b5;
+            acc.C06 += a0 * b6;
+            acc.C07 += a0 * b7;
+            acc.C10 += a1 * b0;
+            acc.C11 += a1 * b1;
+            acc.C12 += a1 * b2;
+            acc.C13 += a1 * b3;
+            acc.C14 += a1 * b4;
+            acc.C15 += a1 * b5;
+            acc.C16 += a1 * b6;
+            acc.C17 += a1 * b7;
+        }
+        return acc;
+    }
+
+    private static Tile8x8 Slice1RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
+    {
+        for (int kk = 0; kk < BK; kk++)
+        {
+            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
+            var a = As.SubView(kk * BM + ty, BM - ty);
+            var b = Bs.SubView(kk * BN + tx, BN - tx);
+            float a0 = a[0];
+            float b0 = b[0];
+            float b1 = b[8];
+            float b2 = b[16];
+            float b3 = b[24];
+            float b4 = b[32];
+            float b5 = b[40];
+            float b6 = b[48];
+            float b7 = b[56];
+            acc.C00 += a0 * b0;
+            acc.C01 += a0 * b1;
+            acc.C02 += a0 * b2;
+            acc.C03 += a0 * b3;
+            acc.C04 += a0 * b4;
+            acc.C05 += a0 * b5;
+            acc.C06 += a0 * b6;
+            acc.C07 += a0 * b7;
         }
         return acc;
     }
