@@ -84,7 +84,8 @@ public static class Conv
         {
             int gk = k0 + wk;
             bool kOk = gk < kTotal;
-            for (int l = 0; l < BK; l++)
+            // rows wm + 4l below the tile's live row groups only: the micro-kernel reads no others
+            for (int l = 0; l < 2 * rowGroups; l++)
             {
                 int o = m0 + wm + 4 * l;
                 As[wk * BM + wm + 4 * l] = Masked(w, kOk & (o < O), wBase + o * kTotal + gk);
@@ -213,6 +214,9 @@ public static class Conv
         // the previous one stopped); dyPlane is the offset of dY[member, img, o]
         int e = 0, o = 0, ki = 0, kj = 0;
         int dyPlane = ((broadcast ? 0 : z) * N + img) * O * ohw;
+        // hn = ihPad - ki and wn = iwPad - kj, stepped with them (computed from ih inside the loop, ILGPU's code
+        // placement would move the pixel's decoding into the body)
+        int hn = ihPad, wn = iwPad;
         int rowGroups = TileCore.RowGroups(C - m0);
         var acc = new Tile8x8();
         for (int k0 = 0; k0 < kTotal; k0 += BK)
@@ -225,7 +229,8 @@ public static class Conv
             // c and at step through the loop so that the decoding above stays out of it (ILGPU's code placement
             // would otherwise sink it into the body, four divisions per element)
             int c = m0 + wm, at = (((broadcast ? we : z) * O + wo) * C + c) * khw + wq;
-            for (int l = 0; l < BK; l++)
+            // rows wm + 4l below the tile's live row groups only: the micro-kernel reads no others
+            for (int l = 0; l < 2 * rowGroups; l++)
             {
                 As[wk * BM + wm + 4 * l] = Masked(w, kOk & (c < C), at);
                 c += 4;
@@ -233,19 +238,22 @@ public static class Conv
             }
             for (int l = 0; l < BK; l++)
             {
-                // the output position that reads input (ih, iw) through tap (ki, kj), if any
-                int hn = ihPad - ki, wn = iwPad - kj;
+                // the output position that reads input (ih, iw) through tap (ki, kj), if any:
                 // hn / SH without an integer division (≈ 20 instructions): when SH divides hn (< 2^22) the rounded
                 // float quotient is exact, and when it does not no integer passes the check oh·SH = hn below
                 int oh = (int)(hn * invSH + 0.5f), ow = (int)(wn * invSW + 0.5f);
                 bool hit = colOk & (k0 + l < kTotal) & (hn >= 0) & (wn >= 0) & (oh * SH == hn) & (ow * SW == wn) & (oh < OH) & (ow < OW);
                 Bs[l * BN + t] = Masked(dy, hit, dyPlane + oh * OW + ow);
+                wn--;
                 if (++kj == KW)
                 {
                     kj = 0;
+                    wn = iwPad;
+                    hn--;
                     if (++ki == KH)
                     {
                         ki = 0;
+                        hn = ihPad;
                         dyPlane += ohw;
                         if (++o == O)
                         {
@@ -343,11 +351,11 @@ public static class Conv
 
     /// <summary>Stages dY[o = m0 + q, j] into As and the patch element (column n0 + q, row j) into Bs, slice row jr.</summary>
     private static void StageWeightGrad(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> As, ArrayView<float> Bs,
-        ArrayView<int> tapOffset, ArrayView<int> tapKiKj, in PatchRow row, int q, int jr, int m0, int O, int H, int W, int plane)
+        ArrayView<int> tapOffset, ArrayView<int> tapKiKj, in PatchRow row, int q, int jr, int m0, int O, int H, int W, int plane, int liveRows)
     {
         int o = m0 + q;
-        bool dyOk = row.Ok & (o < O);
-        As[jr * BM + q] = Masked(dy, dyOk, row.DyBase + o * plane);
+        // rows past the tile's live row groups are never read by the micro-kernel (uniform: q < 8g iff l < 2g)
+        if (q < liveRows) As[jr * BM + q] = Masked(dy, row.Ok & (o < O), row.DyBase + o * plane);
         int kij = tapKiKj[q];
         int ih = row.IhBase + (kij >> 16), iw = row.IwBase + (kij & 0xFFFF);
         bool inside = row.Ok & (kij >= 0) & ((uint)ih < (uint)H) & ((uint)iw < (uint)W);
@@ -381,7 +389,7 @@ public static class Conv
         Group.Barrier();
         // this thread stages patch row jr (fixed) for the columns kc + 4l of the weight gradient
         int jr = t & (BK - 1), kc = t >> 4;
-        int rowGroups = TileCore.RowGroups(O - m0);
+        int rowGroups = TileCore.RowGroups(O - m0), liveRows = 8 * rowGroups;
         var acc = new Tile8x8();
         for (int j0 = jStart; j0 < jEnd; j0 += BK)
         {
@@ -399,22 +407,22 @@ public static class Conv
                 DyBase = (member * s.N + img) * O * plane + p,
             };
             // unrolled by hand: in a loop, ILGPU's code placement sinks the row's decoding (four divisions) into the body
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 0, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 4, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 8, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 12, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 16, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 20, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 24, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 28, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 32, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 36, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 40, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 44, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 48, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 52, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 56, jr, m0, O, H, W, plane);
-            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 60, jr, m0, O, H, W, plane);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 0, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 4, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 8, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 12, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 16, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 20, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 24, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 28, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 32, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 36, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 40, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 44, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 48, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 52, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 56, jr, m0, O, H, W, plane, liveRows);
+            StageWeightGrad(x, dy, As, Bs, tapOffset, tapKiKj, row, kc + 60, jr, m0, O, H, W, plane, liveRows);
             Group.Barrier();
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();

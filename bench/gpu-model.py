@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""A static model of FastRobust's GPU time on the reference CNN (../shared/bench/refcnn.json), for a device we have
+not been lent: the floor (FLOPs over the FP32 rate, bytes over HBM bandwidth) beside what our kernels' machine code
+predicts (SASS instructions over the issue rate). No GPU is involved; the instruction counts below come from
+`nvdisasm` on ptxas 11.8's sm_90 code for each kernel (tests/FastRobust.Gpu.Tests/PtxasTests.cs prints them; see
+bench/gpu.md for how they were read). It is a prediction to be checked by bench/gpu-check.sh, not a measurement.
+
+  python3 bench/gpu-model.py [--batch 512] [--device h100-sxm|h100-pcie]
+"""
+import argparse
+import math
+
+DEVICES = {
+    # SMs, boost clock (GHz), HBM bandwidth (TB/s): NVIDIA's H100 datasheet
+    "h100-sxm": (132, 1.98, 3.35),
+    "h100-pcie": (114, 1.755, 2.0),
+}
+
+# SASS instructions per 16-deep K slice of one warp, sm_90, this commit:
+# the micro-kernel's k step by the row groups it computes (TileCore.RowGroups), times 16 steps ...
+INNER = {8: 87, 4: 52, 2: 34, 1: 25}
+# ... plus staging the slice into shared memory (loads, index arithmetic, stores, barriers)
+STAGE = {"conv_fwd": 860, "conv_dgrad": 1500, "conv_wgrad": 560, "gemm": 1950}
+# a warp keeps its SM sub-partition (SMSP) fully issued only with enough warps to hide latency: below this many
+# warps per SMSP we scale the issue rate down in proportion (a coarse stand-in for latency hiding)
+WARPS_FOR_FULL_ISSUE = 4
+REG_LIMITED_GROUPS_PER_SM = 10  # 94-96 registers x 64 threads: 10 groups (20 warps) per SM (ptxas -v)
+
+
+def row_groups(rows):
+    return 8 if rows > 32 else 4 if rows > 16 else 2 if rows > 8 else 1
+
+
+def tile_kernel(dev, kind, m, n, k, split=False):
+    """Predicted time (s) of a 64x64-tile kernel computing [m, n] over depth k, and its useful FLOPs. With split,
+    the reduction is cut into slices of at least 64 so that the launch has about 4 groups per SM (the rule of the
+    convolution weight gradient and of split-K GEMM)."""
+    sms, ghz, _ = dev
+    tiles_n, tiles_m = math.ceil(n / 64), math.ceil(m / 64)
+    tiles = tiles_n * tiles_m
+    slices = math.ceil(k / 16)
+    splits = max(1, min(math.ceil(4 * sms / tiles), slices // 4)) if split else 1
+    slices_per_group = math.ceil(slices / splits)
+    # instructions per warp, averaged over the M tiles (the last one may compute fewer row groups)
+    per_slice = sum(STAGE[kind] + 16 * INNER[row_groups(min(64, m - m0))] for m0 in range(0, m, 64)) / tiles_m
+    per_warp = slices_per_group * per_slice
+    groups = tiles * splits
+    resident = min(REG_LIMITED_GROUPS_PER_SM, math.ceil(groups / sms))  # groups per SM at once
+    warps_per_smsp = max(1.0, resident * 2 / 4)
+    # one warp per sub-partition issues about every other cycle (shared-load latency is exposed); five or more
+    # interleaved warps keep it issuing every cycle
+    ipc = min(1.0, 0.5 + 0.125 * (warps_per_smsp - 1))
+    waves = math.ceil(groups / (sms * resident))
+    seconds = waves * warps_per_smsp * per_warp / (ipc * ghz * 1e9)
+    return seconds, 2.0 * m * n * k, splits
+
+
+def memory_kernel(dev, nbytes):
+    _, _, tbs = dev
+    return nbytes / (0.8 * tbs * 1e12)  # ~80% of HBM bandwidth is what streaming kernels reach
+
+
+def layers():
+    # (name, C, H, W, O) for the four 3x3 pad-1 convolutions; then linear 4096->256->10
+    return [("conv1", 3, 32, 32, 32), ("conv2", 32, 32, 32, 32), ("conv3", 32, 16, 16, 64), ("conv4", 64, 16, 16, 64)]
+
+
+def model(batch, dev):
+    sms, ghz, tbs = dev
+    peak = sms * 128 * 2 * ghz * 1e9
+    rows = []
+
+    def add(workloads, name, seconds, flops):
+        rows.append((workloads, name, seconds, flops))
+
+    for name, c, h, w, o in layers():
+        cols = batch * h * w
+        k = c * 9
+        t, f, _ = tile_kernel(dev, "conv_fwd", o, cols, k)
+        add("TAI", f"{name} forward (M={o}, N={cols}, K={k})", t, f)
+        # data gradient: needed by every layer in the attack, by all but the first in training
+        t, f, _ = tile_kernel(dev, "conv_dgrad", c, cols, o * 9)
+        add("TA" if name != "conv1" else "A", f"{name} data gradient (M={c}, N={cols}, K={o * 9})", t, f)
+        t, f, splits = tile_kernel(dev, "conv_wgrad", o, k, cols, split=True)
+        add("T", f"{name} weight gradient (M={o}, N={k}, K={cols}, {splits} splits)", t, f)
+    # linear layers: forward y = x Wt (M=batch, N=out, K=in); data gradient (M=batch, N=in, K=out); weight (M=out, N=in, K=batch)
+    for name, fin, fout in (("fc1", 4096, 256), ("fc2", 256, 10)):
+        for split in (False, True) if name == "fc1" else (True,):
+            t, f, splits = tile_kernel(dev, "gemm", batch, fout, fin, split=split)
+            add("TAI" if split else "", f"{name} forward (M={batch}, N={fout}, K={fin}, {splits} splits)", t, f)
+        t, f, splits = tile_kernel(dev, "gemm", batch, fin, fout, split=True)
+        add("TA", f"{name} data gradient (M={batch}, N={fin}, K={fout}, {splits} splits)", t, f)
+        t, f, splits = tile_kernel(dev, "gemm", fout, fin, batch, split=True)
+        add("T", f"{name} weight gradient (M={fout}, N={fin}, K={batch}, {splits} splits)", t, f)
+    # streaming kernels: bytes per image (float32), forward and backward
+    act = {"relu": [32768, 32768, 16384, 16384, 256], "pool": [(32768, 8192), (16384, 4096)]}
+    fwd_bytes = sum(8 * n for n in act["relu"]) + sum(4 * (i + 2 * o) for i, o in act["pool"])  # pool writes value + index
+    bwd_bytes = sum(12 * n for n in act["relu"]) + sum(4 * (2 * o + i) for i, o in act["pool"])
+    add("TAI", "ReLU and max-pool forward (streaming)", memory_kernel(dev, batch * fwd_bytes), 0)
+    add("TA", "ReLU and max-pool backward (streaming)", memory_kernel(dev, batch * bwd_bytes), 0)
+    return rows, peak
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch", type=int, default=512)
+    ap.add_argument("--device", default="h100-sxm", choices=sorted(DEVICES))
+    a = ap.parse_args()
+    dev = DEVICES[a.device]
+    rows, peak = model(a.batch, dev)
+    print(f"| kernel | in | floor (us) | predicted (us) | of FP32 peak |")
+    print("|---|---|---:|---:|---:|")
+    for wl, name, t, f in rows:
+        floor = f / peak
+        share = f"{f / t / peak:.0%}" if f else "HBM-bound"
+        used = "/".join(x for x, key in (("train", "T"), ("attack", "A"), ("infer", "I")) if key in wl) or "(not used)"
+        print(f"| {name} | {used} | {floor * 1e6:.1f} | {t * 1e6:.1f} | {share} |")
+    print()
+    print("| workload | FLOP floor (img/s) | predicted kernels (img/s) |")
+    print("|---|---:|---:|")
+    for key, name, flop_img in (("T", "train", 151e6), ("A", "attack (PGD step)", 102.1e6), ("I", "infer", 51.1e6)):
+        t = sum(r[2] for r in rows if key in r[0])
+        print(f"| {name} | {peak / flop_img:,.0f} | {a.batch / t:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
