@@ -19,8 +19,10 @@ DEVICES = {
 # SASS instructions per 16-deep K slice of one warp, sm_90, this commit:
 # the micro-kernel's k step by the row groups it computes (TileCore.RowGroups), times 16 steps ...
 INNER = {8: 87, 4: 52, 2: 34, 1: 25}
-# ... plus staging the slice into shared memory (loads, index arithmetic, stores, barriers)
-STAGE = {"conv_fwd": 860, "conv_dgrad": 1500, "conv_wgrad": 560, "gemm": 1950}
+# ... plus staging the slice into shared memory (loads, index arithmetic, stores, barriers): a fixed part for the
+# B operand and the rest, and a part per live row group for the A rows (the convolutions stage only live rows;
+# the GEMM stages all 64). Read off the loops of each kernel's SASS, +-15%.
+STAGE = {"conv_fwd": (588, 34), "conv_dgrad": (1214, 30), "conv_wgrad": (370, 24), "gemm": (1950, 0)}
 # a warp keeps its SM sub-partition (SMSP) fully issued only with enough warps to hide latency: below this many
 # warps per SMSP we scale the issue rate down in proportion (a coarse stand-in for latency hiding)
 WARPS_FOR_FULL_ISSUE = 4
@@ -42,7 +44,9 @@ def tile_kernel(dev, kind, m, n, k, split=False):
     splits = max(1, min(math.ceil(4 * sms / tiles), slices // 4)) if split else 1
     slices_per_group = math.ceil(slices / splits)
     # instructions per warp, averaged over the M tiles (the last one may compute fewer row groups)
-    per_slice = sum(STAGE[kind] + 16 * INNER[row_groups(min(64, m - m0))] for m0 in range(0, m, 64)) / tiles_m
+    fixed, per_group = STAGE[kind]
+    per_slice = sum(fixed + (per_group + 16 * INNER[g] / g) * g
+                    for g in (row_groups(min(64, m - m0)) for m0 in range(0, m, 64))) / tiles_m
     per_warp = slices_per_group * per_slice
     groups = tiles * splits
     resident = min(REG_LIMITED_GROUPS_PER_SM, math.ceil(groups / sms))  # groups per SM at once

@@ -38,9 +38,6 @@ public sealed partial class IlgpuBackend
         K.ConvBackwardData(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.BroadcastInput ? 1 : g.E), V(dy), V(w), V(dx), Shape(g));
     }
 
-    /// <summary>Smallest slice of the weight gradient's reduction worth a group of its own.</summary>
-    private const int MinSplitLen = 64;
-
     public override void Conv2dBackwardWeight(in ConvGeometry g, FloatBuffer x, FloatBuffer dy, FloatBuffer dw, FloatBuffer? dbias)
     {
         if (g.E <= 0 || g.O <= 0) return;
@@ -53,12 +50,9 @@ public sealed partial class IlgpuBackend
         // the output [E, O, K] is small (a few thousand tiles' worth at most) while the reduction over N·OH·OW is
         // long: split the reduction so the launch fills the device, then sum the slices in a fixed order
         long tiles = (long)Tiles(kTotal, TileCore.BN) * Tiles(g.O, TileCore.BM) * g.E;
-        long wanted = Math.Max(1, (4L * Accelerator.NumMultiprocessors + tiles - 1) / tiles);
-        long len = Math.Max(MinSplitLen, (j + wanted - 1) / wanted);
-        len = (len + TileCore.BK - 1) / TileCore.BK * TileCore.BK;
-        int splits = (int)Math.Max(1, (j + len - 1) / len);
+        var (splits, len) = SplitReduction(tiles, j);
         s.Splits = splits;
-        s.SplitLen = (int)len;
+        s.SplitLen = len;
         var grid = TileGrid(Tiles(kTotal, TileCore.BN), Tiles(g.O, TileCore.BM), (long)g.E * splits);
         if (splits == 1)
         {

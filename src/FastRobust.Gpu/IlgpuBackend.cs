@@ -97,6 +97,28 @@ public sealed partial class IlgpuBackend : Backend
 
     internal static int Tiles(long n, int tile) => N((n + tile - 1) / tile);
 
+    /// <summary>Smallest slice of a split reduction worth a group of its own.</summary>
+    internal const int MinSplitLen = 64;
+
+    /// <summary>
+    /// Split-K for a tile launch of <paramref name="tiles"/> groups that each walk a reduction of
+    /// <paramref name="length"/>: too few tiles leave most multiprocessors idle, so cut the reduction into slices until
+    /// the launch has about 4 groups per multiprocessor, each slice at least <see cref="MinSplitLen"/> deep and a
+    /// multiple of BK. One split (Len = length) when the tiles already fill the device or the reduction is short.
+    /// </summary>
+    internal (int Splits, int Len) SplitReduction(long tiles, long length) =>
+        SplitReduction(tiles, length, Accelerator.NumMultiprocessors);
+
+    /// <summary>The rule of <see cref="SplitReduction(long, long)"/> for a device of <paramref name="multiprocessors"/>.</summary>
+    internal static (int Splits, int Len) SplitReduction(long tiles, long length, int multiprocessors)
+    {
+        long wanted = Math.Max(1, (4L * multiprocessors + tiles - 1) / tiles);
+        long len = Math.Max(MinSplitLen, (length + wanted - 1) / wanted);
+        len = (len + TileCore.BK - 1) / TileCore.BK * TileCore.BK;
+        int splits = (int)Math.Max(1, (length + len - 1) / len);
+        return splits == 1 ? (1, N(length)) : (splits, (int)len);
+    }
+
     // ---- memory ----
 
     public override FloatBuffer Alloc(long n) => new GpuFloatBuffer(_pool, n);
@@ -113,7 +135,7 @@ public sealed partial class IlgpuBackend : Backend
     {
         if (dst.Length == 0) return;
         HostWaits++;
-        V(src, srcOffset, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
+        PinnedHostCopy.ToHost(V(src, srcOffset, dst.Length), Stream, dst);
     }
 
     public override void UploadInt(ReadOnlySpan<int> src, IntBuffer dst)
@@ -126,7 +148,7 @@ public sealed partial class IlgpuBackend : Backend
     {
         if (dst.Length == 0) return;
         HostWaits++;
-        V(src).SubView(0, dst.Length).CopyToCPU(Stream, ref MemoryMarshal.GetReference(dst), dst.Length);
+        PinnedHostCopy.ToHost(V(src), Stream, dst);
     }
 
     public override void Copy(FloatBuffer src, long srcOffset, FloatBuffer dst, long dstOffset, long n)

@@ -137,6 +137,9 @@ internal sealed class KernelSet(Accelerator a)
     private Action<KernelConfig, AV, AV, AV, GemmShape>? _gemm;
     public Action<KernelConfig, AV, AV, AV, GemmShape> Gemm => _gemm ??= a.LoadStreamKernel<AV, AV, AV, GemmShape>(Kernels.Gemm.Tiled);
 
+    private Action<KernelConfig, AV, AV, GemmShape, int>? _gemmSumSplits;
+    public Action<KernelConfig, AV, AV, GemmShape, int> GemmSumSplits => _gemmSumSplits ??= a.LoadStreamKernel<AV, AV, GemmShape, int>(Kernels.Gemm.SumSplits);
+
     private Action<KernelConfig, AV, AV, AV, AV, ConvShape, int>? _convForward;
     public Action<KernelConfig, AV, AV, AV, AV, ConvShape, int> ConvForward => _convForward ??= a.LoadStreamKernel<AV, AV, AV, AV, ConvShape, int>(Conv.Forward);
 

@@ -58,7 +58,7 @@ internal sealed class CorruptionBatch : IDisposable
     public ArrayView<T> Upload<T>(T[] values) where T : unmanaged
     {
         var view = Scratch<T>(values.Length);
-        if (values.Length > 0) view.SubView(0, values.Length).CopyFromCPU(Backend.Accelerator.DefaultStream, ref values[0], values.Length);
+        PinnedHostCopy.ToDevice(view, Backend.Accelerator.DefaultStream, values);
         return view;
     }
 

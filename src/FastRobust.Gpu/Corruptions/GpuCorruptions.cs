@@ -62,11 +62,11 @@ public sealed class GpuCorruptions(IlgpuBackend backend) : ICorruptionKernels
         if (total == 0) return result;
         var stream = backend.Accelerator.DefaultStream;
         using var batch = new CorruptionBatch(backend, corruption, severity, n, shape, seed, firstIndex);
-        batch.Src.CopyFromCPU(stream, ref MemoryMarshal.GetReference(images), total);
+        PinnedHostCopy.ToDevice(batch.Src, stream, images[..(int)total]);
         if (PoisonOutputs) batch.Dst.MemSet(stream, 0xCD);
         launcher.Launch(batch);
         Interlocked.Increment(ref _batches);
-        batch.Dst.CopyToCPU(stream, ref result[0], total);
+        PinnedHostCopy.ToHost(batch.Dst, stream, result.AsSpan(0, (int)total));
         stream.Synchronize();
         return result;
     }

@@ -19,22 +19,77 @@ public class GemmConvAgreementTests
         return d;
     }
 
+    private IlgpuBackend Gpu => (IlgpuBackend)t.G;
+
+    private enum Broadcast { None, A, B }
+
     /// <summary>Ragged sizes (not multiples of the 64×64×16 tile), padded leading dimensions, offsets, a batch with a broadcast operand.</summary>
     [Theory]
     [MemberData(nameof(GemmCases))]
     public void Gemm(bool transA, bool transB, float beta)
     {
         int m = t.Int(1, 80), n = t.Int(1, 80), k = t.Int(1, 45), batch = t.Int(1, 4);
+        // a reduction this short is never split
+        Assert.Equal(1, Gpu.GemmSplit(m, n, k, batch).Splits);
+        CheckGemm(transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, t.Int(0, 2) == 0 ? Broadcast.A : Broadcast.None);
+    }
+
+    /// <summary>
+    /// Split-K: at most 3 output tiles against a long, ragged K (odd, so never a multiple of the 16-aligned split
+    /// length). ilgpu-cpu simulates one multiprocessor, so the backend aims for 4 groups and must split these.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GemmCases))]
+    public void GemmSplitK(bool transA, bool transB, float beta)
+    {
+        int m = t.Int(1, 129), n = t.Int(1, 65);
+        if (t.Int(0, 2) == 0) (m, n) = (n, m);
+        int tiles = ((m + 63) / 64) * ((n + 63) / 64);
+        int batch = t.Int(1, 4 / tiles), k = 2 * t.Int(65, 200) + 1;
+        var (splits, len) = Gpu.GemmSplit(m, n, k, batch);
+        Assert.True(splits > 1, $"{m}x{n}x{k} batch {batch}: {splits} split(s)");
+        Assert.NotEqual(0, k % len);
+        var broadcast = batch == 1 ? Broadcast.None : t.Int(0, 2) == 0 ? Broadcast.A : Broadcast.B;
+        CheckGemm(transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, broadcast);
+    }
+
+    /// <summary>The same long K with enough output tiles to fill the (simulated) device: one split, the plain kernel.</summary>
+    [Theory]
+    [MemberData(nameof(GemmCases))]
+    public void GemmLongKUnsplit(bool transA, bool transB, float beta)
+    {
+        int m = t.Int(129, 200), n = t.Int(129, 200), k = 2 * t.Int(65, 200) + 1, batch = t.Int(1, 3);
+        Assert.Equal(1, Gpu.GemmSplit(m, n, k, batch).Splits);
+        CheckGemm(transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, batch == 1 ? Broadcast.None : Broadcast.B);
+    }
+
+    /// <summary>alpha = 0 on a shape that would split: C = beta·C, A and B (NaN here) never read.</summary>
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.5f)]
+    public void GemmAlphaZero(float beta)
+    {
+        int m = t.Int(1, 65), n = t.Int(1, 65), k = 2 * t.Int(65, 200) + 1;
+        Assert.True(Gpu.GemmSplit(m, n, k, 2).Splits > 1);
+        CheckGemm(false, true, m, n, k, 2, 0f, beta, Broadcast.A, nanOperands: true);
+    }
+
+    /// <summary>
+    /// op(A)·op(B) on both backends from the same random operands (NaN with <paramref name="nanOperands"/>), C poisoned
+    /// with NaN when beta = 0, then the written [m, n] blocks compared.
+    /// </summary>
+    private void CheckGemm(bool transA, bool transB, int m, int n, int k, int batch, float alpha, float beta, Broadcast broadcast,
+        bool nanOperands = false)
+    {
         int lda = (transA ? m : k) + t.Int(0, 3), ldb = (transB ? k : n) + t.Int(0, 3), ldc = n + t.Int(0, 3);
         long aSize = (long)lda * (transA ? k : m), bSize = (long)ldb * (transB ? n : k), cSize = (long)ldc * m;
-        bool broadcastA = t.Int(0, 2) == 0;
-        long strideA = broadcastA ? 0 : aSize, strideB = bSize, strideC = cSize;
+        long strideA = broadcast == Broadcast.A ? 0 : aSize, strideB = broadcast == Broadcast.B ? 0 : bSize, strideC = cSize;
         int offA = t.Int(0, 5), offB = t.Int(0, 5), offC = t.Int(0, 5);
-        var a = t.BothRand(offA + aSize * (broadcastA ? 1 : batch));
-        var b = t.BothRand(offB + bSize * batch);
+        long aCount = offA + aSize * (broadcast == Broadcast.A ? 1 : batch), bCount = offB + bSize * (broadcast == Broadcast.B ? 1 : batch);
+        var a = nanOperands ? t.Poisoned(aCount) : t.BothRand(aCount);
+        var b = nanOperands ? t.Poisoned(bCount) : t.BothRand(bCount);
         // with beta = 0, C starts as NaN: the kernel must not read it
         var c = beta == 0f ? t.Poisoned(offC + cSize * batch) : t.BothRand(offC + cSize * batch);
-        float alpha = 0.5f + (float)t.Rng.NextDouble();
         t.C.Gemm(transA, transB, m, n, k, alpha, a.Cpu, offA, lda, strideA, b.Cpu, offB, ldb, strideB, beta, c.Cpu, offC, ldc, strideC, batch);
         t.G.Gemm(transA, transB, m, n, k, alpha, a.Gpu, offA, lda, strideA, b.Gpu, offB, ldb, strideB, beta, c.Gpu, offC, ldc, strideC, batch);
         var ec = Agreement.Down(t.C, c.Cpu, offC + cSize * batch);
@@ -50,7 +105,45 @@ public class GemmConvAgreementTests
                     e.Add(ec[at]);
                     g.Add(gc[at]);
                 }
-        t.Close(e.ToArray(), g.ToArray(), $"gemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} {m}x{n}x{k} batch {batch}");
+        string what = $"gemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} {m}x{n}x{k} batch {batch} broadcast {broadcast} alpha {alpha} beta {beta}";
+        Assert.DoesNotContain(e, float.IsNaN);
+        t.Close(e.ToArray(), g.ToArray(), what);
+    }
+
+    /// <summary>Split GEMMs in a loop take their scratch from the pool: nothing is allocated after the first call.</summary>
+    [Fact]
+    public void SplitGemmLoopAllocatesNothingAfterTheFirstCall()
+    {
+        int m = 50, n = 70, k = 301, batch = 1;
+        Assert.True(Gpu.GemmSplit(m, n, k, batch).Splits > 1);
+        var a = Agreement.Up(t.G, t.Rand((long)m * k));
+        var b = Agreement.Up(t.G, t.Rand((long)k * n));
+        var c = Agreement.Up(t.G, t.Rand((long)m * n));
+        t.G.Gemm(false, false, m, n, k, 1f, a, 0, k, 0, b, 0, n, 0, 0f, c, 0, n, 0, batch);
+        long after = Gpu.Allocations;
+        for (int i = 0; i < 5; i++)
+            t.G.Gemm(false, false, m, n, k, 1f, a, 0, k, 0, b, 0, n, 0, 0.5f, c, 0, n, 0, batch);
+        Assert.Equal(after, Gpu.Allocations);
+    }
+
+    /// <summary>
+    /// The split rule on concrete shapes: 4 groups per multiprocessor, slices at least 64 deep and 16-aligned; and the
+    /// reference CNN's linear layers on a 132-multiprocessor H100 as docs/engine.md quotes them.
+    /// </summary>
+    [Fact]
+    public void TheSplitRule()
+    {
+        Assert.Equal((4, 256), IlgpuBackend.GemmSplit(64, 64, 1000, 1, 1)); // 1 tile, 4 groups wanted: 250 -> 256
+        Assert.Equal((2, 64), IlgpuBackend.GemmSplit(64, 64, 100, 1, 1)); // at least 64 deep
+        Assert.Equal((1, 64), IlgpuBackend.GemmSplit(64, 64, 64, 1, 1)); // too short to split
+        Assert.Equal((1, 1000), IlgpuBackend.GemmSplit(128, 128, 1000, 1, 1)); // 4 tiles fill it
+        Assert.Equal((1, 0), IlgpuBackend.GemmSplit(64, 64, 0, 1, 1)); // alpha = 0: nothing to reduce
+        // fc 4096 -> 256, forward [B, 4096]·[256, 4096]ᵀ: 8 tiles at batch 128, 32 at 512 -> 512 groups each
+        Assert.Equal((64, 64), IlgpuBackend.GemmSplit(128, 256, 4096, 1, 132));
+        Assert.Equal((16, 256), IlgpuBackend.GemmSplit(512, 256, 4096, 1, 132));
+        // its weight gradient [256, B]·[B, 4096]: 256 tiles
+        Assert.Equal((2, 64), IlgpuBackend.GemmSplit(256, 4096, 128, 1, 132));
+        Assert.Equal((3, 176), IlgpuBackend.GemmSplit(256, 4096, 512, 1, 132));
     }
 
     public static TheoryData<int, int, int, int, int, bool> ConvCases() => new()
