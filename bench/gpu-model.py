@@ -5,7 +5,7 @@ predicts (SASS instructions over the issue rate). No GPU is involved; the instru
 `nvdisasm` on ptxas 11.8's sm_90 code for each kernel (tests/FastRobust.Gpu.Tests/PtxasTests.cs prints them; see
 bench/gpu.md for how they were read). It is a prediction to be checked by bench/gpu-check.sh, not a measurement.
 
-  python3 bench/gpu-model.py [--batch 512] [--device h100-sxm|h100-pcie]
+  python3 bench/gpu-model.py [--batch 512] [--device h100-sxm|h100-pcie] [--as-of now|start]
 """
 import argparse
 import math
@@ -16,13 +16,18 @@ DEVICES = {
     "h100-pcie": (114, 1.755, 2.0),
 }
 
-# SASS instructions per 16-deep K slice of one warp, sm_90, this commit:
+# SASS instructions per 16-deep K slice of one warp, sm_90, as of the session that wrote this model (2026-11-23);
+# `--as-of start` uses the counts of 29022be, before that session's changes to the tile kernels (no row-group
+# variants, no GEMM split-K, 115 instructions per k step), to show what they bought.
 # the micro-kernel's k step by the row groups it computes (TileCore.RowGroups), times 16 steps ...
 INNER = {8: 87, 4: 52, 2: 34, 1: 25}
 # ... plus staging the slice into shared memory (loads, index arithmetic, stores, barriers): a fixed part for the
 # B operand and the rest, and a part per live row group for the A rows (the convolutions stage only live rows;
 # the GEMM stages all 64). Read off the loops of each kernel's SASS, +-15%.
 STAGE = {"conv_fwd": (588, 34), "conv_dgrad": (1214, 30), "conv_wgrad": (370, 24), "gemm": (1950, 0)}
+START = {"inner": {8: 115, 4: 115, 2: 115, 1: 115},
+         "stage": {"conv_fwd": (2800, 0), "conv_dgrad": (5010, 0), "conv_wgrad": (3900, 0), "gemm": (1900, 0)},
+         "gemm_split": False}
 # a warp keeps its SM sub-partition (SMSP) fully issued only with enough warps to hide latency: below this many
 # warps per SMSP we scale the issue rate down in proportion (a coarse stand-in for latency hiding)
 WARPS_FOR_FULL_ISSUE = 4
@@ -30,7 +35,12 @@ REG_LIMITED_GROUPS_PER_SM = 10  # 94-96 registers x 64 threads: 10 groups (20 wa
 
 
 def row_groups(rows):
+    if AS_OF == "start":
+        return 8
     return 8 if rows > 32 else 4 if rows > 16 else 2 if rows > 8 else 1
+
+
+AS_OF = "now"
 
 
 def tile_kernel(dev, kind, m, n, k, split=False):
@@ -40,12 +50,19 @@ def tile_kernel(dev, kind, m, n, k, split=False):
     sms, ghz, _ = dev
     tiles_n, tiles_m = math.ceil(n / 64), math.ceil(m / 64)
     tiles = tiles_n * tiles_m
-    slices = math.ceil(k / 16)
-    splits = max(1, min(math.ceil(4 * sms / tiles), slices // 4)) if split else 1
-    slices_per_group = math.ceil(slices / splits)
+    splits, length = 1, k
+    if split:  # IlgpuBackend.SplitReduction
+        wanted = max(1, math.ceil(4 * sms / tiles))
+        length = max(64, math.ceil(k / wanted))
+        length = math.ceil(length / 16) * 16
+        splits = max(1, math.ceil(k / length))
+        if splits == 1:
+            length = k
+    slices_per_group = math.ceil(length / 16)
     # instructions per warp, averaged over the M tiles (the last one may compute fewer row groups)
-    fixed, per_group = STAGE[kind]
-    per_slice = sum(fixed + (per_group + 16 * INNER[g] / g) * g
+    fixed, per_group = (START["stage"] if AS_OF == "start" else STAGE)[kind]
+    inner = START["inner"] if AS_OF == "start" else INNER
+    per_slice = sum(fixed + (per_group + 16 * inner[g] / g) * g
                     for g in (row_groups(min(64, m - m0)) for m0 in range(0, m, 64))) / tiles_m
     per_warp = slices_per_group * per_slice
     groups = tiles * splits
@@ -89,12 +106,13 @@ def model(batch, dev):
         add("T", f"{name} weight gradient (M={o}, N={k}, K={cols}, {splits} splits)", t, f)
     # linear layers: forward y = x Wt (M=batch, N=out, K=in); data gradient (M=batch, N=in, K=out); weight (M=out, N=in, K=batch)
     for name, fin, fout in (("fc1", 4096, 256), ("fc2", 256, 10)):
-        for split in (False, True) if name == "fc1" else (True,):
+        gemm_split = not (AS_OF == "start" and not START["gemm_split"])
+        for split in (False, True) if name == "fc1" and gemm_split else (gemm_split,):
             t, f, splits = tile_kernel(dev, "gemm", batch, fout, fin, split=split)
-            add("TAI" if split else "", f"{name} forward (M={batch}, N={fout}, K={fin}, {splits} splits)", t, f)
-        t, f, splits = tile_kernel(dev, "gemm", batch, fin, fout, split=True)
+            add("TAI" if split == gemm_split else "", f"{name} forward (M={batch}, N={fout}, K={fin}, {splits} splits)", t, f)
+        t, f, splits = tile_kernel(dev, "gemm", batch, fin, fout, split=gemm_split)
         add("TA", f"{name} data gradient (M={batch}, N={fin}, K={fout}, {splits} splits)", t, f)
-        t, f, splits = tile_kernel(dev, "gemm", fout, fin, batch, split=True)
+        t, f, splits = tile_kernel(dev, "gemm", fout, fin, batch, split=gemm_split)
         add("T", f"{name} weight gradient (M={fout}, N={fin}, K={batch}, {splits} splits)", t, f)
     # streaming kernels: bytes per image (float32), forward and backward
     act = {"relu": [32768, 32768, 16384, 16384, 256], "pool": [(32768, 8192), (16384, 4096)]}
@@ -109,7 +127,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--device", default="h100-sxm", choices=sorted(DEVICES))
+    ap.add_argument("--as-of", default="now", choices=["now", "start"])
     a = ap.parse_args()
+    global AS_OF
+    AS_OF = a.as_of
     dev = DEVICES[a.device]
     rows, peak = model(a.batch, dev)
     print(f"| kernel | in | floor (us) | predicted (us) | of FP32 peak |")
