@@ -19,7 +19,7 @@ public struct ConvShape
 /// each K slice of it is gathered straight into shared memory. All three kernels write each output element
 /// exactly once (no atomics, no zero fill), so results do not depend on scheduling.
 /// <list type="bullet">
-/// <item>Forward: Y_e[O, N·OH·OW] = W_e[O, K]·X̂_e[K, N·OH·OW], K = C·KH·KW; grid (cols, O, E); bias in the epilogue.</item>
+/// <item>Forward: Y_e[O, N·OH·OW] = W_e[O, K]·X̂_e[K, N·OH·OW], K = C·KH·KW; grid (cols, O, E); bias and, when asked, the ReLU in the epilogue.</item>
 /// <item>Backward data: dX[C, N·H·W] = Σ over (member, o, ki, kj) of W·dY, gathered per input pixel (the transposed
 /// convolution); with a broadcast input the members are part of the reduction, so dX sums over them.</item>
 /// <item>Backward weight: dW_e[O, K] = dY_e[O, J]·X̂_eᵀ[J, K] with J = N·OH·OW split into slices (grid Z = E·splits)
@@ -45,17 +45,19 @@ public static class Conv
     }
 
 
-    private static void PutForward(ArrayView<float> y, ArrayView<float> bias, in ConvShape s, int member, int hasBias, int o, int col,
+    private static void PutForward(ArrayView<float> y, ArrayView<float> bias, in ConvShape s, int member, int hasBias, int relu, int o, int col,
         int cols, int plane, float v)
     {
         if (o >= s.O || col >= cols) return;
         int n = col / plane, q = col - n * plane;
         if (hasBias != 0) v += bias[member * s.O + o];
+        // the ReLU that follows the convolution, in its store (the unary kernel's definition): saves a pass over y
+        if (relu != 0) v = v > 0f ? v : 0f;
         y[(((long)member * s.N + n) * s.O + o) * plane + q] = v;
     }
 
     [Kernel]
-    public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, ConvShape s, int hasBias)
+    public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, ConvShape s, int hasBias, int relu)
     {
         var As = SharedMemory.Allocate<float>(BK * BM);
         var Bs = SharedMemory.Allocate<float>(BK * BN);
@@ -114,70 +116,70 @@ public static class Conv
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 0, cols, plane, acc.C00);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 8, cols, plane, acc.C01);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 16, cols, plane, acc.C02);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 24, cols, plane, acc.C03);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 32, cols, plane, acc.C04);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 40, cols, plane, acc.C05);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 48, cols, plane, acc.C06);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 0, n0 + tx + 56, cols, plane, acc.C07);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 0, cols, plane, acc.C10);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 8, cols, plane, acc.C11);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 16, cols, plane, acc.C12);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 24, cols, plane, acc.C13);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 32, cols, plane, acc.C14);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 40, cols, plane, acc.C15);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 48, cols, plane, acc.C16);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 8, n0 + tx + 56, cols, plane, acc.C17);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 0, cols, plane, acc.C20);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 8, cols, plane, acc.C21);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 16, cols, plane, acc.C22);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 24, cols, plane, acc.C23);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 32, cols, plane, acc.C24);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 40, cols, plane, acc.C25);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 48, cols, plane, acc.C26);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 16, n0 + tx + 56, cols, plane, acc.C27);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 0, cols, plane, acc.C30);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 8, cols, plane, acc.C31);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 16, cols, plane, acc.C32);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 24, cols, plane, acc.C33);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 32, cols, plane, acc.C34);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 40, cols, plane, acc.C35);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 48, cols, plane, acc.C36);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 24, n0 + tx + 56, cols, plane, acc.C37);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 0, cols, plane, acc.C40);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 8, cols, plane, acc.C41);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 16, cols, plane, acc.C42);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 24, cols, plane, acc.C43);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 32, cols, plane, acc.C44);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 40, cols, plane, acc.C45);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 48, cols, plane, acc.C46);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 32, n0 + tx + 56, cols, plane, acc.C47);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 0, cols, plane, acc.C50);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 8, cols, plane, acc.C51);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 16, cols, plane, acc.C52);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 24, cols, plane, acc.C53);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 32, cols, plane, acc.C54);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 40, cols, plane, acc.C55);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 48, cols, plane, acc.C56);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 40, n0 + tx + 56, cols, plane, acc.C57);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 0, cols, plane, acc.C60);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 8, cols, plane, acc.C61);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 16, cols, plane, acc.C62);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 24, cols, plane, acc.C63);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 32, cols, plane, acc.C64);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 40, cols, plane, acc.C65);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 48, cols, plane, acc.C66);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 48, n0 + tx + 56, cols, plane, acc.C67);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 0, cols, plane, acc.C70);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 8, cols, plane, acc.C71);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 16, cols, plane, acc.C72);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 24, cols, plane, acc.C73);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 32, cols, plane, acc.C74);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 40, cols, plane, acc.C75);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 48, cols, plane, acc.C76);
-        PutForward(y, bias, s, member, hasBias, m0 + ty + 56, n0 + tx + 56, cols, plane, acc.C77);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 0, cols, plane, acc.C00);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 8, cols, plane, acc.C01);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 16, cols, plane, acc.C02);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 24, cols, plane, acc.C03);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 32, cols, plane, acc.C04);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 40, cols, plane, acc.C05);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 48, cols, plane, acc.C06);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 0, n0 + tx + 56, cols, plane, acc.C07);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 0, cols, plane, acc.C10);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 8, cols, plane, acc.C11);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 16, cols, plane, acc.C12);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 24, cols, plane, acc.C13);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 32, cols, plane, acc.C14);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 40, cols, plane, acc.C15);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 48, cols, plane, acc.C16);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 8, n0 + tx + 56, cols, plane, acc.C17);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 0, cols, plane, acc.C20);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 8, cols, plane, acc.C21);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 16, cols, plane, acc.C22);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 24, cols, plane, acc.C23);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 32, cols, plane, acc.C24);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 40, cols, plane, acc.C25);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 48, cols, plane, acc.C26);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 16, n0 + tx + 56, cols, plane, acc.C27);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 0, cols, plane, acc.C30);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 8, cols, plane, acc.C31);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 16, cols, plane, acc.C32);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 24, cols, plane, acc.C33);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 32, cols, plane, acc.C34);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 40, cols, plane, acc.C35);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 48, cols, plane, acc.C36);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 24, n0 + tx + 56, cols, plane, acc.C37);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 0, cols, plane, acc.C40);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 8, cols, plane, acc.C41);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 16, cols, plane, acc.C42);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 24, cols, plane, acc.C43);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 32, cols, plane, acc.C44);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 40, cols, plane, acc.C45);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 48, cols, plane, acc.C46);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 32, n0 + tx + 56, cols, plane, acc.C47);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 0, cols, plane, acc.C50);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 8, cols, plane, acc.C51);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 16, cols, plane, acc.C52);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 24, cols, plane, acc.C53);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 32, cols, plane, acc.C54);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 40, cols, plane, acc.C55);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 48, cols, plane, acc.C56);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 40, n0 + tx + 56, cols, plane, acc.C57);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 0, cols, plane, acc.C60);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 8, cols, plane, acc.C61);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 16, cols, plane, acc.C62);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 24, cols, plane, acc.C63);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 32, cols, plane, acc.C64);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 40, cols, plane, acc.C65);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 48, cols, plane, acc.C66);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 48, n0 + tx + 56, cols, plane, acc.C67);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 0, cols, plane, acc.C70);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 8, cols, plane, acc.C71);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 16, cols, plane, acc.C72);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 24, cols, plane, acc.C73);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 32, cols, plane, acc.C74);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 40, cols, plane, acc.C75);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 48, cols, plane, acc.C76);
+        PutForward(y, bias, s, member, hasBias, relu, m0 + ty + 56, n0 + tx + 56, cols, plane, acc.C77);
     }
 
     // ---- backward data ----

@@ -140,8 +140,8 @@ internal sealed class KernelSet(Accelerator a)
     private Action<KernelConfig, AV, AV, GemmShape, int>? _gemmSumSplits;
     public Action<KernelConfig, AV, AV, GemmShape, int> GemmSumSplits => _gemmSumSplits ??= a.LoadStreamKernel<AV, AV, GemmShape, int>(Kernels.Gemm.SumSplits);
 
-    private Action<KernelConfig, AV, AV, AV, AV, ConvShape, int>? _convForward;
-    public Action<KernelConfig, AV, AV, AV, AV, ConvShape, int> ConvForward => _convForward ??= a.LoadStreamKernel<AV, AV, AV, AV, ConvShape, int>(Conv.Forward);
+    private Action<KernelConfig, AV, AV, AV, AV, ConvShape, int, int>? _convForward;
+    public Action<KernelConfig, AV, AV, AV, AV, ConvShape, int, int> ConvForward => _convForward ??= a.LoadStreamKernel<AV, AV, AV, AV, ConvShape, int, int>(Conv.Forward);
 
     private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardData;
     public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardData => _convBackwardData ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardData);

@@ -11,7 +11,12 @@ public static partial class Ops
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int stride = 1, int padding = 0) =>
         Conv2d(x, w, bias, stride, stride, padding, padding);
 
-    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW)
+    /// <summary>relu(conv2d(...)) as one op: the backend applies the ReLU in the convolution's store, and the backward
+    /// masks the incoming gradient with y &gt; 0 (the same as pre-activation &gt; 0) before the convolution's backward.</summary>
+    public static Tensor Conv2dRelu(Tensor x, Tensor w, Tensor? bias, int stride = 1, int padding = 0) =>
+        Conv2d(x, w, bias, stride, stride, padding, padding, relu: true);
+
+    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW, bool relu = false)
     {
         SameDevice(x, w, "conv2d");
         if (w.Rank is not (4 or 5) || x.Rank is not (4 or 5))
@@ -30,10 +35,17 @@ public static partial class Ops
         bool outE = w.Rank == 5;
         var y = Tensor.Empty(outE ? [e, n, o, g.OH, g.OW] : [n, o, g.OH, g.OW], x.Device);
         var be = x.B;
-        be.Conv2dForward(g, x.Buffer, w.Buffer, bias?.Buffer, y.Buffer);
+        if (relu) be.Conv2dForwardRelu(g, x.Buffer, w.Buffer, bias?.Buffer, y.Buffer);
+        else be.Conv2dForward(g, x.Buffer, w.Buffer, bias?.Buffer, y.Buffer);
         var inputs = bias is null ? new[] { x, w } : [x, w, bias];
-        return Tape.Record(y, "conv2d", inputs, (gy, sink) =>
+        return Tape.Record(y, relu ? "conv2d+relu" : "conv2d", inputs, (gy, sink) =>
         {
+            if (relu)
+            {
+                var masked = Like(y);
+                be.UnaryBackward(UnaryOp.Relu, y.Buffer, gy.Buffer, masked.Buffer, y.Count);
+                gy = masked;
+            }
             if (sink.Needs(x))
             {
                 var dx = Like(x);

@@ -174,9 +174,18 @@ public sealed class Model : IDisposable
             throw new ArgumentException($"model expects images [N, {expect[0]}, {expect[1]}, {expect[2]}], got {Tensor.ShapeString(x.Shape)}");
         if (x.Device != Device) throw new ArgumentException($"input on {x.Device}, model on {Device}");
         var h = x;
-        foreach (var layer in Layers)
+        for (int i = 0; i < Layers.Count; i++)
         {
+            var layer = Layers[i];
             long t0 = OpProfiler.Start();
+            if (layer is Conv2dLayer conv && i + 1 < Layers.Count && Layers[i + 1] is ReluLayer)
+            {
+                // a convolution followed by a ReLU runs as one op: the ReLU is applied in the convolution's store
+                h = conv.ForwardRelu(h);
+                i++;
+                OpProfiler.Stop("conv2d+relu.forward", t0);
+                continue;
+            }
             h = layer.Forward(h, ctx);
             OpProfiler.Stop(layer.Spec.Type + ".forward", t0);
         }

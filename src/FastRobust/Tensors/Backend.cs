@@ -72,6 +72,17 @@ public abstract class Backend
     // ---- convolution ----
     /// <summary>y [E, N, O, OH, OW] = conv(x, w [E, O, C, KH, KW]) + bias [E, O].</summary>
     public abstract void Conv2dForward(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y);
+
+    /// <summary>
+    /// relu(conv2d(x) + bias) into y. The default is the two passes; a backend that can apply the ReLU in the
+    /// convolution's store (the ILGPU kernels) saves a read and a write of y.
+    /// </summary>
+    public virtual void Conv2dForwardRelu(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y)
+    {
+        Conv2dForward(g, x, w, bias, y);
+        Unary(UnaryOp.Relu, y, y, g.E * g.N * g.OutputImage);
+    }
+
     /// <summary>dx = ∂/∂x; with a broadcast input dx [N, C, H, W] sums over the members.</summary>
     public abstract void Conv2dBackwardData(in ConvGeometry g, FloatBuffer dy, FloatBuffer w, FloatBuffer dx);
     /// <summary>dw [E, O, C, KH, KW] and (optionally) dbias [E, O].</summary>

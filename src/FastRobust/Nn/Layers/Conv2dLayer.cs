@@ -12,4 +12,7 @@ public sealed class Conv2dLayer(int index, LayerSpec spec, Parameter weight, Par
 
     public override Tensor Forward(Tensor x, ForwardContext ctx) =>
         Ops.Conv2d(x, Weight.Value, Bias?.Value, Spec.Stride ?? 1, Spec.Padding);
+
+    /// <summary>This convolution and the ReLU layer after it as one op (Model.Forward fuses the pair).</summary>
+    public Tensor ForwardRelu(Tensor x) => Ops.Conv2dRelu(x, Weight.Value, Bias?.Value, Spec.Stride ?? 1, Spec.Padding);
 }
