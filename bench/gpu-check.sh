@@ -80,6 +80,13 @@ for batch in (128, 512):
         print(f"| {name} batch {batch} | {o:.0f} | {t:.0f} | {o / t:.2f}x | {f:.0f} | {o / f:.2f}x |")
 PY
 rm -f "$results"
+# what the static model of bench/gpu.md predicted for these kernels (no GPU was lent when it was written): the
+# measured img/s above against it tells how far the machine-code count is from the device
+{
+  echo
+  echo "## What bench/gpu-model.py predicted (kernels only, H100 SXM; compare with the FastRobust column)"
+  for batch in 128 512; do echo; echo "batch $batch:"; echo; "$py" bench/gpu-model.py --batch "$batch" | sed -n '/| workload/,$p'; done
+} >> "$report"
 # 3. whole workloads on CIFAR-10 (skipped, with a line saying so, where the data is not there)
 data=${FASTROBUST_DATA:-$shared/data}
 work=$(mktemp -d)
