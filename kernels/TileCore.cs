@@ -29,7 +29,9 @@ public static class TileCore
 
     /// <summary>
     /// acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice, for the first <paramref name="rowGroups"/> of the thread's row
-    /// groups (<see cref="RowGroups"/>); the others stay zero. The branch is uniform over the group.
+    /// groups (<see cref="RowGroups"/>); the others stay zero. The branch is uniform over the group. The four
+    /// variants below repeat one pattern on purpose: each is a k loop with no branch in it (ILGPU unrolls nothing, and
+    /// a shared loop testing the row groups at every step costs those tests in the hottest loop of the engine).
     /// </summary>
     public static Tile8x8 MultiplySlice(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx, int rowGroups)
     {
