@@ -10,60 +10,61 @@ public struct Tile8x8
 
 /// <summary>
 /// The shared core of the GEMM and implicit-GEMM convolution kernels: a 64×64 block of C per group of 64 threads,
-/// K staged through shared memory in slices of 16 (As[k][m] and Bs[k][n], k-major so the inner loop reads rows),
-/// each thread owning rows ty + 8i and columns tx + 8j (i, j &lt; 8) so that neighbouring threads read
-/// neighbouring shared words and write neighbouring columns of C. An 8×8 register tile does 64 FMAs per 16
-/// shared loads, and 64-thread groups keep the CPU accelerator (one OS thread per GPU thread) quick.
-/// The micro-kernel and the epilogues are unrolled by hand (ILGPU does not unroll loops).
+/// K staged through shared memory in slices of 16 (As[k][m] and Bs[k][n], k-major so the inner loop reads rows).
+/// Thread (ty, tx) = (t / 8, t % 8) owns rows 4ty..4ty+3 and 32+4ty..32+4ty+3 and the same columns of 4tx: its four
+/// contiguous values of each operand half are one 16-byte shared load (LDS.128), so a k step is 64 FFMAs for 4 loads.
+/// An accumulator C{i}{j} holds row <see cref="Row"/>(ty, i), column <see cref="Row"/>(tx, j). 64-thread groups keep
+/// the CPU accelerator (one OS thread per GPU thread) quick. The micro-kernel and the epilogues are unrolled by hand
+/// (ILGPU does not unroll loops).
 /// </summary>
 public static class TileCore
 {
     public const int BM = 64, BN = 64, BK = 16, Threads = 64;
 
-    /// <summary>
-    /// The row groups (rows ty + 8i of each thread, for i below it) that cover <paramref name="rows"/> live rows of a
-    /// tile, as 1, 2, 4 or 8: a tile whose M runs out early (32 output channels, 3 input channels) skips the FFMAs
-    /// and shared loads of rows that lie past M instead of multiplying zeros.
-    /// </summary>
-    public static int RowGroups(int rows) => rows > 32 ? 8 : rows > 16 ? 4 : rows > 8 ? 2 : 1;
+    /// <summary>The tile row (or column) of a thread's i-th accumulator row: 4·t + i, then 32 + 4·t + (i − 4).</summary>
+    public static int Row(int t, int i) => i < 4 ? 4 * t + i : 28 + 4 * t + i;
 
     /// <summary>
-    /// acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice, for the first <paramref name="rowGroups"/> of the thread's row
-    /// groups (<see cref="RowGroups"/>); the others stay zero. The branch is uniform over the group. The four
-    /// variants below repeat one pattern on purpose: each is a k loop with no branch in it (ILGPU unrolls nothing, and
-    /// a shared loop testing the row groups at every step costs those tests in the hottest loop of the engine).
+    /// The accumulator rows a tile with <paramref name="rows"/> live rows needs: 4 (rows 0..31, i &lt; 4) or 8. A tile
+    /// whose M runs out early (32 output channels, 3 input channels) skips the FFMAs and shared loads of rows 32..63
+    /// instead of multiplying zeros.
     /// </summary>
-    public static Tile8x8 MultiplySlice(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx, int rowGroups)
-    {
-        if (rowGroups == 8) return Slice8RowGroups(acc, As, Bs, ty, tx);
-        if (rowGroups == 4) return Slice4RowGroups(acc, As, Bs, ty, tx);
-        if (rowGroups == 2) return Slice2RowGroups(acc, As, Bs, ty, tx);
-        return Slice1RowGroups(acc, As, Bs, ty, tx);
-    }
+    public static int RowGroups(int rows) => rows > 32 ? 8 : 4;
 
-    private static Tile8x8 Slice8RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
+    /// <summary>
+    /// acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice, for the first <paramref name="rowGroups"/> accumulator rows
+    /// (<see cref="RowGroups"/>); the others stay zero. The branch is uniform over the group. The two variants below
+    /// repeat one pattern on purpose: each is a k loop with no branch in it (ILGPU unrolls nothing, and a shared loop
+    /// testing the row groups at every step costs those tests in the hottest loop of the engine).
+    /// </summary>
+    public static Tile8x8 MultiplySlice(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx, int rowGroups) =>
+        rowGroups == 8 ? Slice8Rows(acc, As, Bs, ty, tx) : Slice4Rows(acc, As, Bs, ty, tx);
+
+    private static Tile8x8 Slice8Rows(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
     {
         for (int kk = 0; kk < BK; kk++)
         {
-            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
-            var a = As.SubView(kk * BM + ty, BM - ty);
-            var b = Bs.SubView(kk * BN + tx, BN - tx);
-            float a0 = a[0];
-            float a1 = a[8];
-            float a2 = a[16];
-            float a3 = a[24];
-            float a4 = a[32];
-            float a5 = a[40];
-            float a6 = a[48];
-            float a7 = a[56];
-            float b0 = b[0];
-            float b1 = b[8];
-            float b2 = b[16];
-            float b3 = b[24];
-            float b4 = b[32];
-            float b5 = b[40];
-            float b6 = b[48];
-            float b7 = b[56];
+            // 16-byte-aligned runs of four: ptxas reads each run with one LDS.128
+            var aLow = As.SubView(kk * BM + 4 * ty, 4);
+            var aHigh = As.SubView(kk * BM + 32 + 4 * ty, 4);
+            var bLow = Bs.SubView(kk * BN + 4 * tx, 4);
+            var bHigh = Bs.SubView(kk * BN + 32 + 4 * tx, 4);
+            float a0 = aLow[0];
+            float a1 = aLow[1];
+            float a2 = aLow[2];
+            float a3 = aLow[3];
+            float a4 = aHigh[0];
+            float a5 = aHigh[1];
+            float a6 = aHigh[2];
+            float a7 = aHigh[3];
+            float b0 = bLow[0];
+            float b1 = bLow[1];
+            float b2 = bLow[2];
+            float b3 = bLow[3];
+            float b4 = bHigh[0];
+            float b5 = bHigh[1];
+            float b6 = bHigh[2];
+            float b7 = bHigh[3];
             acc.C00 += a0 * b0;
             acc.C01 += a0 * b1;
             acc.C02 += a0 * b2;
@@ -132,25 +133,26 @@ public static class TileCore
         return acc;
     }
 
-    private static Tile8x8 Slice4RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
+    private static Tile8x8 Slice4Rows(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
     {
         for (int kk = 0; kk < BK; kk++)
         {
-            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
-            var a = As.SubView(kk * BM + ty, BM - ty);
-            var b = Bs.SubView(kk * BN + tx, BN - tx);
-            float a0 = a[0];
-            float a1 = a[8];
-            float a2 = a[16];
-            float a3 = a[24];
-            float b0 = b[0];
-            float b1 = b[8];
-            float b2 = b[16];
-            float b3 = b[24];
-            float b4 = b[32];
-            float b5 = b[40];
-            float b6 = b[48];
-            float b7 = b[56];
+            // 16-byte-aligned runs of four: ptxas reads each run with one LDS.128
+            var aLow = As.SubView(kk * BM + 4 * ty, 4);
+            var bLow = Bs.SubView(kk * BN + 4 * tx, 4);
+            var bHigh = Bs.SubView(kk * BN + 32 + 4 * tx, 4);
+            float a0 = aLow[0];
+            float a1 = aLow[1];
+            float a2 = aLow[2];
+            float a3 = aLow[3];
+            float b0 = bLow[0];
+            float b1 = bLow[1];
+            float b2 = bLow[2];
+            float b3 = bLow[3];
+            float b4 = bHigh[0];
+            float b5 = bHigh[1];
+            float b6 = bHigh[2];
+            float b7 = bHigh[3];
             acc.C00 += a0 * b0;
             acc.C01 += a0 * b1;
             acc.C02 += a0 * b2;
@@ -183,71 +185,6 @@ public static class TileCore
             acc.C35 += a3 * b5;
             acc.C36 += a3 * b6;
             acc.C37 += a3 * b7;
-        }
-        return acc;
-    }
-
-    private static Tile8x8 Slice2RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
-    {
-        for (int kk = 0; kk < BK; kk++)
-        {
-            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
-            var a = As.SubView(kk * BM + ty, BM - ty);
-            var b = Bs.SubView(kk * BN + tx, BN - tx);
-            float a0 = a[0];
-            float a1 = a[8];
-            float b0 = b[0];
-            float b1 = b[8];
-            float b2 = b[16];
-            float b3 = b[24];
-            float b4 = b[32];
-            float b5 = b[40];
-            float b6 = b[48];
-            float b7 = b[56];
-            acc.C00 += a0 * b0;
-            acc.C01 += a0 * b1;
-            acc.C02 += a0 * b2;
-            acc.C03 += a0 * b3;
-            acc.C04 += a0 * b4;
-            acc.C05 += a0 * b5;
-            acc.C06 += a0 * b6;
-            acc.C07 += a0 * b7;
-            acc.C10 += a1 * b0;
-            acc.C11 += a1 * b1;
-            acc.C12 += a1 * b2;
-            acc.C13 += a1 * b3;
-            acc.C14 += a1 * b4;
-            acc.C15 += a1 * b5;
-            acc.C16 += a1 * b6;
-            acc.C17 += a1 * b7;
-        }
-        return acc;
-    }
-
-    private static Tile8x8 Slice1RowGroups(Tile8x8 acc, ArrayView<float> As, ArrayView<float> Bs, int ty, int tx)
-    {
-        for (int kk = 0; kk < BK; kk++)
-        {
-            // one base per operand row, constant offsets after it: ptxas folds them into the loads' immediates
-            var a = As.SubView(kk * BM + ty, BM - ty);
-            var b = Bs.SubView(kk * BN + tx, BN - tx);
-            float a0 = a[0];
-            float b0 = b[0];
-            float b1 = b[8];
-            float b2 = b[16];
-            float b3 = b[24];
-            float b4 = b[32];
-            float b5 = b[40];
-            float b6 = b[48];
-            float b7 = b[56];
-            acc.C00 += a0 * b0;
-            acc.C01 += a0 * b1;
-            acc.C02 += a0 * b2;
-            acc.C03 += a0 * b3;
-            acc.C04 += a0 * b4;
-            acc.C05 += a0 * b5;
-            acc.C06 += a0 * b6;
-            acc.C07 += a0 * b7;
         }
         return acc;
     }

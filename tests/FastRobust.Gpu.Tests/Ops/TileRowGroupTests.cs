@@ -5,8 +5,8 @@ using Xunit;
 namespace FastRobust.Gpu.Tests.Ops;
 
 /// <summary>
-/// The tile kernels skip the row groups of a tile that lie past M (TileCore.RowGroups): each of the four
-/// micro-kernels (1, 2, 4, 8 row groups) is reached here on purpose, at the edges of its range, through the GEMM
+/// The tile kernels skip the accumulator rows of a tile that lie past M (TileCore.RowGroups): both micro-kernels
+/// (4 and 8 accumulator rows) are reached here on purpose, at the edges of their ranges, through the GEMM
 /// (M = rows of C), the convolution forward and weight gradient (M = output channels) and the data gradient
 /// (M = input channels), and checked against the cpu backend.
 /// </summary>
@@ -14,18 +14,32 @@ public class TileRowGroupTests
 {
     private readonly Agreement t = new();
 
-    /// <summary>M values at both edges of every variant, and tiles after the first (65..71 leave 1..7 rows).</summary>
+    /// <summary>M values at both edges of both variants, and tiles after the first (65..71 leave 1..7 rows).</summary>
     public static TheoryData<int> Rows() => new() { 1, 3, 8, 9, 16, 17, 31, 32, 33, 63, 64, 65, 71, 96 };
 
     [Fact]
-    public void RowGroupsCoverTheLiveRowsWithAPowerOfTwo()
+    public void RowGroupsCoverTheLiveRows()
     {
         for (int rows = 1; rows <= 200; rows++)
         {
             int g = TileCore.RowGroups(rows);
-            int needed = Math.Min(8, (rows + 7) / 8);
-            Assert.True(g >= needed && g <= 8 && (g & (g - 1)) == 0 && (g == 1 || g / 2 < needed), $"rows {rows}: {g} row groups");
+            Assert.True(g == 8 || (g == 4 && rows <= 32), $"rows {rows}: {g} accumulator rows");
+            Assert.True(g == 4 || rows > 32, $"rows {rows}: {g} accumulator rows where 4 cover them");
         }
+    }
+
+    /// <summary>Every accumulator row and column maps to a distinct tile row: the layout covers the 64×64 tile once.</summary>
+    [Fact]
+    public void TheThreadLayoutCoversTheTileOnce()
+    {
+        var seen = new HashSet<int>();
+        for (int t = 0; t < 8; t++)
+            for (int i = 0; i < 8; i++)
+                Assert.True(seen.Add(TileCore.Row(t, i)), $"row {TileCore.Row(t, i)} twice");
+        Assert.Equal(Enumerable.Range(0, 64), seen.Order());
+        for (int t = 0; t < 8; t++)
+            for (int i = 0; i < 4; i++)
+                Assert.True(TileCore.Row(t, i) < 32, "the first four accumulator rows are the tile's rows 0..31");
     }
 
     [Theory]
