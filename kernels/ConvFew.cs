@@ -16,16 +16,22 @@ public static partial class Conv
     /// <summary>The most input channels <see cref="BackwardDataFew"/> handles (the accumulators of <see cref="ChannelSums"/>).</summary>
     public const int FewChannels = 8;
 
-    /// <summary>Weights <see cref="BackwardDataFew"/> stages in shared memory at a time (whole (member, o) planes of C·KH·KW).</summary>
+    /// <summary>
+    /// Weights <see cref="BackwardDataFew"/> stages in shared memory at a time (8 KiB): whole (o, c, ki, kj) planes of
+    /// C·KH·KW each; the host routes a larger plane to the tile kernel.
+    /// </summary>
     public const int FewStage = 2048;
 
     /// <summary>
     /// The data gradient for inputs with few channels (C ≤ <see cref="FewChannels"/>: an image), directly: one thread
     /// per input pixel of dX [Z, N, C, H, W] (grid X over N·H·W, Z = E, or 1 for a broadcast input) with all C channel
-    /// sums in registers. It walks the taps (member e when the input is broadcast, o, ki, kj); per tap one dY load
-    /// (neighbouring threads read neighbouring pixels) and the index and bounds arithmetic are shared by the C
-    /// channels, each of which then adds one weight (the same address in every lane) times it. The tile kernel
-    /// <see cref="BackwardData"/> would compute 8 rows of which C are live and stage a slice of dY per 16 taps.
+    /// sums in registers. Per member of the reduction (all E when the input is broadcast) and chunk of output
+    /// channels, the group stages the weights into shared memory as [ki, kj, o, c]; then for each tap (ki, kj) the
+    /// output position and its bounds are worked out once, and the innermost loop runs over the output channels:
+    /// one dY load (neighbouring threads read neighbouring pixels), C shared loads at one address for the whole warp
+    /// (a broadcast, constant offsets) and C FMAs. The tile kernel <see cref="BackwardData"/> would compute 8 rows
+    /// of which C are live and stage a slice of dY per 16 taps (sm_90 SASS, C = 3: 16 instructions per (tap, o)
+    /// per warp of 32 pixels here, ≈ 19 with the loops around it, against ≈ 100 there; bench/gpu-model.py).
     /// </summary>
     [Kernel]
     public static void BackwardDataFew(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvShape s)
@@ -45,7 +51,8 @@ public static partial class Conv
         }
     }
 
-    private static void DataFew<TC>(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvShape s, ArrayView<float> ws) where TC : struct, IChannelCount
+    private static void DataFew<TC>(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvShape s, ArrayView<float> ws)
+        where TC : struct, IChannelCount
     {
         int C = default(TC).Count;
         int t = Group.IdxX, j = Grid.IdxX * Group.DimX + t, z = Grid.IdxZ;
@@ -60,80 +67,73 @@ public static partial class Conv
         int img = ok ? j / hw : 0, p = ok ? j - img * hw : 0;
         int ih = p / W, iw = p - ih * W;
         // never true; it uses the decoded pixel here, outside the loops: ILGPU's code placement would otherwise move
-        // the divisions to their only other users, into the tap loop
+        // the divisions to their only other users, into the tap loops
         if (((uint)ih >= (uint)H) | ((uint)iw >= (uint)W) | (img >= N)) return;
         int ihPad = ih + s.PadH, iwPad = iw + s.PadW;
-        int member = broadcast ? 0 : z;
-        // the (member, o) planes of the reduction (with a broadcast input the members are part of it), staged
-        // chunkPlanes at a time (the host routes only C·KH·KW ≤ FewStage here)
-        int planes = (broadcast ? s.E : 1) * O, chunkPlanes = FewStage / planeLen;
-        // dY[member, img, o], stepped with the taps
-        int dyPlane = (member * N + img) * O * ohw;
-        // from past the last plane of one member's image to the first plane of the next member's
-        int nextMember = (N - 1) * O * ohw;
-        // hn = ihPad - ki and wn = iwPad - kj: the output position that reads (ih, iw) through tap (ki, kj) is
-        // (hn / SH, wn / SW) when both divide exactly. hn / SH without an integer division (≈ 20 instructions):
-        // when SH divides hn (< 2^22) the rounded float quotient is exact, and when it does not no integer passes
-        // the check oh·SH = hn. The row's part (rowHit, rowAt) changes with ki only.
-        int hn = ihPad, wn = iwPad, kj = 0, ki = 0, o = 0;
-        int oh = (int)(hn * invSH + 0.5f);
-        bool rowHit = (hn >= 0) & (oh * SH == hn) & (oh < OH);
-        int rowAt = dyPlane + oh * OW;
+        // the members of the reduction: all E with a broadcast input, else this grid slice's own
+        int firstMember = broadcast ? 0 : z, lastMember = broadcast ? s.E : z + 1;
+        // the output channels of a member, staged chunkO at a time (the host routes only C·KH·KW ≤ FewStage here)
+        int chunkO = FewStage / planeLen;
+        if (chunkO > O) chunkO = O;
         var acc = new ChannelSums();
-        for (int p0 = 0; p0 < planes; p0 += chunkPlanes)
+        for (int e = firstMember; e < lastMember; e++)
         {
-            int chunk = planes - p0 < chunkPlanes ? planes - p0 : chunkPlanes;
-            int len = chunk * planeLen, src = ((member * O) + p0) * planeLen;
-            // the previous chunk's readers are done
-            Group.Barrier();
-            // ws[(plane·khw + q)·C + c] = w[member, p0 + plane, c, q]: the C weights of a tap side by side
-            for (int i = t; i < len; i += Group.DimX)
+            for (int o0 = 0; o0 < O; o0 += chunkO)
             {
-                int tap = i / C, c = i - tap * C;
-                int pl = tap / khw, q = tap - pl * khw;
-                ws[i] = w[src + (pl * C + c) * khw + q];
-            }
-            Group.Barrier();
-            int taps = chunk * khw;
-            for (int k = 0; k < taps; k++)
-            {
-                int ow = (int)(wn * invSW + 0.5f);
-                // & rather than &&: one predicate, no branches
-                bool hit = rowHit & (wn >= 0) & (ow * SW == wn) & (ow < OW);
-                acc = AccumulateTap<TC>(acc, ws.SubView(k * C, C), Masked(dy, hit, rowAt + ow));
-                wn--;
-                if (++kj == KW)
+                int chunk = O - o0 < chunkO ? O - o0 : chunkO;
+                int len = chunk * planeLen, src = (e * O + o0) * planeLen;
+                // the previous chunk's readers are done
+                Group.Barrier();
+                // ws[(q·chunk + o)·C + c] = w[e, o0 + o, c, q]: tap-major, then the C weights of (tap, o) side by side
+                for (int i = t; i < len; i += Group.DimX)
                 {
-                    kj = 0;
-                    wn = iwPad;
-                    hn--;
-                    if (++ki == KH)
+                    int r = i / C, c = i - r * C;
+                    int q = r / chunk, o = r - q * chunk;
+                    ws[i] = w[src + (o * C + c) * khw + q];
+                }
+                Group.Barrier();
+                // dY[e, img, o0]
+                int dyChunk = ((e * N + img) * O + o0) * ohw;
+                // hn = ihPad - ki and wn = iwPad - kj: the output position that reads (ih, iw) through tap (ki, kj)
+                // is (hn / SH, wn / SW) when both divide exactly. hn / SH without an integer division (≈ 20
+                // instructions): when SH divides hn (< 2^22) the rounded float quotient is exact, and when it does
+                // not no integer passes the check oh·SH = hn. Shared by the chunk's output channels (inner loop).
+                int hn = ihPad, at = 0;
+                for (int ki = 0; ki < KH; ki++)
+                {
+                    int oh = (int)(hn * invSH + 0.5f);
+                    bool rowHit = (hn >= 0) & (oh * SH == hn) & (oh < OH);
+                    int wn = iwPad;
+                    for (int kj = 0; kj < KW; kj++)
                     {
-                        ki = 0;
-                        hn = ihPad;
-                        dyPlane += ohw;
-                        if (++o == O)
+                        int ow = (int)(wn * invSW + 0.5f);
+                        // & rather than &&: one predicate, no branches
+                        bool hit = rowHit & (wn >= 0) & (ow * SW == wn) & (ow < OW);
+                        // a miss reads the chunk's first planes (in range) and adds zeros
+                        int dyAt = dyChunk + (hit ? oh * OW + ow : 0);
+                        for (int o = 0; o < chunk; o++)
                         {
-                            o = 0;
-                            dyPlane += nextMember;
+                            float g = dy[dyAt];
+                            acc = AccumulateTap<TC>(acc, ws.SubView(at, C), hit ? g : 0f);
+                            dyAt += ohw;
+                            at += C;
                         }
+                        wn--;
                     }
-                    oh = (int)(hn * invSH + 0.5f);
-                    rowHit = (hn >= 0) & (oh * SH == hn) & (oh < OH);
-                    rowAt = dyPlane + oh * OW;
+                    hn--;
                 }
             }
         }
         if (!ok) return;
-        long at = InputBase(s, z, img) + p;
-        dx[at] = acc.C0;
-        if (C > 1) dx[at + hw] = acc.C1;
-        if (C > 2) dx[at + 2 * hw] = acc.C2;
-        if (C > 3) dx[at + 3 * hw] = acc.C3;
-        if (C > 4) dx[at + 4 * hw] = acc.C4;
-        if (C > 5) dx[at + 5 * hw] = acc.C5;
-        if (C > 6) dx[at + 6 * hw] = acc.C6;
-        if (C > 7) dx[at + 7 * hw] = acc.C7;
+        long outAt = InputBase(s, z, img) + p;
+        dx[outAt] = acc.C0;
+        if (C > 1) dx[outAt + hw] = acc.C1;
+        if (C > 2) dx[outAt + 2 * hw] = acc.C2;
+        if (C > 3) dx[outAt + 3 * hw] = acc.C3;
+        if (C > 4) dx[outAt + 4 * hw] = acc.C4;
+        if (C > 5) dx[outAt + 5 * hw] = acc.C5;
+        if (C > 6) dx[outAt + 6 * hw] = acc.C6;
+        if (C > 7) dx[outAt + 7 * hw] = acc.C7;
     }
 
     /// <summary>acc[c] += wt[c]·g for the TC channels (a constant: the conditions fold away, the offsets become immediates).</summary>
