@@ -20,7 +20,7 @@ DEVICES = {
 # `--as-of start` uses the counts of 29022be, before that session's changes to the tile kernels (no row-group
 # variants, no GEMM split-K, 115 instructions per k step), to show what they bought.
 # the micro-kernel's k step by the row groups it computes (TileCore.RowGroups), times 16 steps ...
-INNER = {8: 87, 4: 52, 2: 34, 1: 25}
+INNER = {8: 80, 4: 46}
 # ... plus staging the slice into shared memory (loads, index arithmetic, stores, barriers): a fixed part for the
 # B operand and the rest, and a part per live row group for the A rows (the convolutions stage only live rows;
 # the GEMM stages all 64). Read off the loops of each kernel's SASS, +-15%.
@@ -28,6 +28,12 @@ STAGE = {"conv_fwd": (588, 34), "conv_dgrad": (1214, 30), "conv_wgrad": (370, 24
 START = {"inner": {8: 115, 4: 115, 2: 115, 1: 115},
          "stage": {"conv_fwd": (2800, 0), "conv_dgrad": (5010, 0), "conv_wgrad": (3900, 0), "gemm": (1900, 0)},
          "gemm_split": False}
+# Conv.BackwardDataFew (the data gradient of inputs with C <= 8 channels: one thread per input pixel, weights staged
+# in shared memory), sm_90 SASS per warp of 32 pixels: the innermost loop over output channels by C, per tap (ki, kj)
+# and per tap row around it, per chunk of staged weights (plus 74 per staged element and thread), once per pixel
+FEW_INNER = {1: 12, 2: 13, 3: 16, 4: 15, 5: 20, 6: 19, 7: 24, 8: 20}
+FEW_TAP, FEW_ROW, FEW_CHUNK, FEW_STAGE_ELEMENT, FEW_FIXED = 42, 17, 65, 74, 164
+FEW_THREADS, FEW_STAGE, FEW_GROUPS_PER_SM = 256, 2048, 6  # 38 registers x 256 threads: 6 groups per SM (ptxas -v)
 # a warp keeps its SM sub-partition (SMSP) fully issued only with enough warps to hide latency: below this many
 # warps per SMSP we scale the issue rate down in proportion (a coarse stand-in for latency hiding)
 WARPS_FOR_FULL_ISSUE = 4
@@ -37,7 +43,7 @@ REG_LIMITED_GROUPS_PER_SM = 10  # 94-96 registers x 64 threads: 10 groups (20 wa
 def row_groups(rows):
     if AS_OF == "start":
         return 8
-    return 8 if rows > 32 else 4 if rows > 16 else 2 if rows > 8 else 1
+    return 8 if rows > 32 else 4
 
 
 AS_OF = "now"
@@ -76,6 +82,23 @@ def tile_kernel(dev, kind, m, n, k, split=False):
     return seconds, 2.0 * m * n * k, splits
 
 
+def few_channel_dgrad(dev, c, pixels, o, kh, kw):
+    """Predicted time (s) of Conv.BackwardDataFew over `pixels` input pixels (one member), and its useful FLOPs."""
+    sms, ghz, _ = dev
+    chunk = min(o, FEW_STAGE // (c * kh * kw))
+    chunks = math.ceil(o / chunk)
+    staged_per_thread = c * kh * kw * o / FEW_THREADS
+    per_warp = (FEW_FIXED + chunks * FEW_CHUNK + staged_per_thread * FEW_STAGE_ELEMENT
+                + chunks * (kh * FEW_ROW + kh * kw * FEW_TAP) + kh * kw * o * FEW_INNER[c])
+    groups = math.ceil(pixels / FEW_THREADS)
+    resident = min(FEW_GROUPS_PER_SM, math.ceil(groups / sms))
+    warps_per_smsp = max(1.0, resident * FEW_THREADS / 32 / 4)
+    ipc = min(1.0, 0.5 + 0.125 * (warps_per_smsp - 1))
+    waves = math.ceil(groups / (sms * resident))
+    seconds = waves * warps_per_smsp * per_warp / (ipc * ghz * 1e9)
+    return seconds, 2.0 * c * pixels * o * kh * kw, per_warp * pixels / 32
+
+
 def memory_kernel(dev, nbytes):
     _, _, tbs = dev
     return nbytes / (0.8 * tbs * 1e12)  # ~80% of HBM bandwidth is what streaming kernels reach
@@ -101,7 +124,15 @@ def model(batch, dev):
         add("TAI", f"{name} forward (M={o}, N={cols}, K={k})", t, f)
         # data gradient: needed by every layer in the attack, by all but the first in training
         t, f, _ = tile_kernel(dev, "conv_dgrad", c, cols, o * 9)
-        add("TA" if name != "conv1" else "A", f"{name} data gradient (M={c}, N={cols}, K={o * 9})", t, f)
+        if c <= 8 and AS_OF != "start":
+            # the backend routes few input channels to Conv.BackwardDataFew; the tile kernel's figure for comparison
+            add("", f"{name} data gradient, tile kernel (M={c}, N={cols}, K={o * 9})", t, f)
+            t, f, warp_instructions = few_channel_dgrad(dev, c, cols, o, 3, 3)
+            add("TA" if name != "conv1" else "A",
+                f"{name} data gradient, few-channel kernel (C={c}, {cols} pixels, {o * 9} taps, "
+                f"{warp_instructions / 1e6:.0f} M warp-instructions)", t, f)
+        else:
+            add("TA" if name != "conv1" else "A", f"{name} data gradient (M={c}, N={cols}, K={o * 9})", t, f)
         t, f, splits = tile_kernel(dev, "conv_wgrad", o, k, cols, split=True)
         add("T", f"{name} weight gradient (M={o}, N={k}, K={cols}, {splits} splits)", t, f)
     # linear layers: forward y = x Wt (M=batch, N=out, K=in); data gradient (M=batch, N=in, K=out); weight (M=out, N=in, K=batch)

@@ -26,7 +26,7 @@ public struct ConvShape
 /// whose partial products are summed in a fixed order by <see cref="SumSplits"/>.</item>
 /// </list>
 /// </summary>
-public static class Conv
+public static partial class Conv
 {
     private const int BM = TileCore.BM, BN = TileCore.BN, BK = TileCore.BK, Threads = TileCore.Threads;
 

@@ -1,5 +1,7 @@
 using FastRobust.Kernels;
 using FastRobust.Tensors;
+using ILGPU;
+using ILGPU.Runtime;
 
 namespace FastRobust.Gpu;
 
@@ -37,12 +39,32 @@ public sealed partial class IlgpuBackend
             bias is null ? 0 : 1, relu ? 1 : 0);
     }
 
+    /// <summary>
+    /// Inputs with at most this many channels (and at most <see cref="Conv.FewChannels"/>, with C·KH·KW at most
+    /// <see cref="Conv.FewStage"/>) take the direct data-gradient kernel <see cref="Conv.BackwardDataFew"/>, wider ones
+    /// the tile kernel; tests set it to 0 to reach the tile kernel.
+    /// </summary>
+    internal int FewChannelLimit { get; set; } = Conv.FewChannels;
+
+    /// <summary>Whether <see cref="Conv2dBackwardData"/> takes <see cref="Conv.BackwardDataFew"/> for this geometry.</summary>
+    internal bool UsesFewChannelKernel(in ConvGeometry g) =>
+        g.C <= Math.Min(FewChannelLimit, Conv.FewChannels) && (long)g.C * g.KH * g.KW <= Conv.FewStage;
+
     public override void Conv2dBackwardData(in ConvGeometry g, FloatBuffer dy, FloatBuffer w, FloatBuffer dx)
     {
         long cols = (long)g.N * g.H * g.W;
         if (cols <= 0 || g.C <= 0 || g.E <= 0) return;
         CheckIndexable(g);
-        K.ConvBackwardData(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.BroadcastInput ? 1 : g.E), V(dy), V(w), V(dx), Shape(g));
+        int z = g.BroadcastInput ? 1 : g.E;
+        if (UsesFewChannelKernel(g))
+        {
+            // one thread per input pixel with all C channel sums in registers, a (member, o) plane of weights at
+            // least staged in shared memory (Conv.BackwardDataFew)
+            K.ConvBackwardDataFew(new KernelConfig(new Index3D(Tiles(cols, _threads), 1, z), new Index3D(_threads, 1, 1)),
+                V(dy), V(w), V(dx), Shape(g));
+            return;
+        }
+        K.ConvBackwardData(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), z), V(dy), V(w), V(dx), Shape(g));
     }
 
     public override void Conv2dBackwardWeight(in ConvGeometry g, FloatBuffer x, FloatBuffer dy, FloatBuffer dw, FloatBuffer? dbias)

@@ -146,6 +146,9 @@ internal sealed class KernelSet(Accelerator a)
     private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardData;
     public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardData => _convBackwardData ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardData);
 
+    private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardDataFew;
+    public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardDataFew => _convBackwardDataFew ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardDataFew);
+
     private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardWeight;
     public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardWeight => _convBackwardWeight ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardWeight);
 

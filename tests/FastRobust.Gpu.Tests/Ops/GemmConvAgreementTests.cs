@@ -183,10 +183,7 @@ public class GemmConvAgreementTests
         t.Close(y.Cpu, y.Gpu, yCount, $"conv forward {g}");
 
         var dy = t.BothRand(yCount);
-        var dx = t.Poisoned(xCount);
-        t.C.Conv2dBackwardData(g, dy.Cpu, w.Cpu, dx.Cpu);
-        t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, dx.Gpu);
-        t.Close(dx.Cpu, dx.Gpu, xCount, $"conv backward data {g}");
+        CheckBackwardData(t, g, dy, w);
 
         var dw = t.Poisoned(wCount);
         var db = t.Poisoned(bCount);
@@ -194,5 +191,77 @@ public class GemmConvAgreementTests
         t.G.Conv2dBackwardWeight(g, x.Gpu, dy.Gpu, dw.Gpu, withBias ? db.Gpu : null);
         t.Close(dw.Cpu, dw.Gpu, wCount, $"conv backward weight {g}");
         if (withBias) t.Close(db.Cpu, db.Gpu, bCount, $"conv backward bias {g}");
+    }
+
+    /// <summary>
+    /// The data gradient on both GPU paths against the cpu backend, dX poisoned with NaN: the path the backend picks
+    /// (the direct kernel Conv.BackwardDataFew for C ≤ 8) and the tile kernel (FewChannelLimit = 0).
+    /// </summary>
+    internal static void CheckBackwardData(Agreement t, ConvGeometry g, (FloatBuffer Cpu, FloatBuffer Gpu) dy, (FloatBuffer Cpu, FloatBuffer Gpu) w)
+    {
+        var gpu = (IlgpuBackend)t.G;
+        long xCount = (g.BroadcastInput ? 1 : g.E) * g.N * g.InputImage;
+        var dx = t.Poisoned(xCount);
+        t.C.Conv2dBackwardData(g, dy.Cpu, w.Cpu, dx.Cpu);
+        string path = gpu.UsesFewChannelKernel(g) ? "few-channel" : "tile";
+        t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, dx.Gpu);
+        t.Close(dx.Cpu, dx.Gpu, xCount, $"conv backward data ({path} kernel) {g}");
+        int limit = gpu.FewChannelLimit;
+        try
+        {
+            gpu.FewChannelLimit = 0;
+            Assert.False(gpu.UsesFewChannelKernel(g));
+            var tiled = t.Poisoned(xCount);
+            t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, tiled.Gpu);
+            t.Close(dx.Cpu, tiled.Gpu, xCount, $"conv backward data (tile kernel) {g}");
+        }
+        finally
+        {
+            gpu.FewChannelLimit = limit;
+        }
+    }
+
+    public static TheoryData<int, int, int, int, int, int, bool> FewChannelCases() => new()
+    {
+        // e, input channels, kernel height, kernel width, stride, pad, broadcast input
+        { 1, 1, 3, 3, 1, 1, false },
+        { 1, 3, 3, 3, 1, 1, false }, // the reference CNN's first layer
+        { 2, 3, 3, 3, 2, 1, false },
+        { 3, 3, 3, 3, 1, 1, true }, // the members are part of the reduction
+        { 3, 2, 2, 3, 2, 0, true },
+        { 1, 8, 3, 3, 1, 2, false },
+        { 2, 8, 2, 3, 3, 1, false }, // stride beyond the kernel's width
+        { 1, 4, 5, 5, 3, 2, false },
+        { 1, 9, 3, 3, 1, 1, false }, // one channel too many: the tile kernel
+        { 2, 9, 2, 3, 2, 0, true },
+    };
+
+    /// <summary>
+    /// The few-channel data gradient at its edges: C = 1, 3, 8 (and 9, routed to the tile kernel), a broadcast input,
+    /// strides 1 to 3, padding 0 to 2, non-square kernels, ragged H and W, and (C ≥ 4) enough output channels that
+    /// the weights are staged in several chunks of whole (member, o) planes (Conv.FewStage).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FewChannelCases))]
+    public void Conv2dBackwardDataFewChannels(int e, int c, int kh, int kw, int s, int p, bool broadcast)
+    {
+        // from 4 channels on, 70 output channels make the kernel stage each member's weights in several chunks
+        int o = c >= 4 ? 70 : t.Int(1, 40);
+        Assert.Equal(c >= 4 && c <= 8, c <= 8 && FastRobust.Kernels.Conv.FewStage / (c * kh * kw) < o);
+        var g = new ConvGeometry(e, t.Int(1, 4), c, t.Int(kh, 13), t.Int(kw, 13), o, kh, kw, s, s, p, p, broadcast);
+        Assert.Equal(c <= 8, Gpu.UsesFewChannelKernel(g));
+        var w = t.BothRand(g.E * g.WeightMember);
+        var dy = t.BothRand((long)g.E * g.N * g.OutputImage);
+        CheckBackwardData(t, g, dy, w);
+    }
+
+    /// <summary>A plane of weights that does not fit the kernel's stage (C·KH·KW above Conv.FewStage) takes the tile kernel.</summary>
+    [Fact]
+    public void Conv2dBackwardDataFewChannelsTooLargeAPlane()
+    {
+        var g = new ConvGeometry(1, 1, 8, 18, 17, 2, 17, 17, 1, 1, 1, 1, false);
+        Assert.True(8 * 17 * 17 > FastRobust.Kernels.Conv.FewStage);
+        Assert.False(Gpu.UsesFewChannelKernel(g));
+        CheckBackwardData(t, g, t.BothRand(g.N * g.OutputImage), t.BothRand(g.WeightMember));
     }
 }
