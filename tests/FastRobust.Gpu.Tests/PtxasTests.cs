@@ -22,10 +22,11 @@ public class PtxasTests(ITestOutputHelper output)
     private static string Ptx(string name, CudaArchitecture arch) =>
         PtxTests.CompilePtx(PtxTests.AllKernels().Single(m => PtxTests.Name(m) == name), arch, CudaInstructionSet.ISA_78);
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(KernelNames))]
     public void AssemblesForAmpereAndHopperWithoutSpills(string name)
     {
+        Ptxas.SkipIfAbsent();
         foreach (var (sm, arch) in Targets)
         {
             var r = Ptxas.Assemble(Ptx(name, arch), sm, name);
@@ -41,10 +42,11 @@ public class PtxasTests(ITestOutputHelper output)
     /// loads, with no local memory at all. If the Tile8x8 struct were demoted to local memory (ILGPU does that to a
     /// struct whose address escapes), the kernel would still be correct, and 10× slower.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(TileKernelNames))]
     public void TileKernelsKeepTheirAccumulatorsInRegisters(string name)
     {
+        Ptxas.SkipIfAbsent();
         var r = Ptxas.Assemble(Ptx(name, CudaArchitecture.SM_90), "sm_90", name);
         string sass = Ptxas.Sass(r.CubinPath);
         int ffma = Ptxas.Count(sass, "FFMA"), lds = Ptxas.Count(sass, "LDS"), local = Ptxas.Count(sass, "LDL") + Ptxas.Count(sass, "STL");
@@ -63,10 +65,11 @@ public class PtxasTests(ITestOutputHelper output)
     /// that ptxas folds the offsets, 87; four contiguous values per thread and operand half, read as LDS.128, 80.
     /// Guard: at most 84.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(TileKernelNames))]
     public void TheMicroKernelLoopIsMostlyFfma(string name)
     {
+        Ptxas.SkipIfAbsent();
         var r = Ptxas.Assemble(Ptx(name, CudaArchitecture.SM_90), "sm_90", name + "-loop");
         var loop = Ptxas.Loops(Ptxas.Sass(r.CubinPath)).First(l => l.Count("FFMA") >= 64);
         output.WriteLine($"{name}: micro-kernel loop {loop.Instructions.Count} instructions, {loop.Count("FFMA")} FFMA, {loop.Count("LDS")} LDS");
@@ -82,9 +85,10 @@ public class PtxasTests(ITestOutputHelper output)
 
     // ---- the checks can fail ----
 
-    [Fact]
+    [SkippableFact]
     public void InvalidPtxIsRefused()
     {
+        Ptxas.SkipIfAbsent();
         string ptx = Ptx("Elementwise.Fill", CudaArchitecture.SM_90);
         string broken = ptx.Replace("ret;", "bogus.f32 %r1, %r1;\n\tret;");
         Assert.NotEqual(ptx, broken);
@@ -92,9 +96,10 @@ public class PtxasTests(ITestOutputHelper output)
         Assert.Contains("ptxas refused", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SpillsAndLocalMemoryAreSeen()
     {
+        Ptxas.SkipIfAbsent();
         // the GEMM squeezed into 32 registers must spill; its SASS then has local loads and stores
         var r = Ptxas.Assemble(Ptx("Gemm.Tiled", CudaArchitecture.SM_90), "sm_90", "gemm-squeezed", maxRegisters: 32);
         Assert.True(r.SpillStoreBytes > 0 && r.SpillLoadBytes > 0, $"no spill reported at 32 registers: {r}");
@@ -102,9 +107,10 @@ public class PtxasTests(ITestOutputHelper output)
         Assert.True(Ptxas.Count(sass, "STL") > 0 && Ptxas.Count(sass, "LDL") > 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void AKernelWithoutFloatProductsHasNoFfma()
     {
+        Ptxas.SkipIfAbsent();
         var r = Ptxas.Assemble(Ptx("Elementwise.Fill", CudaArchitecture.SM_90), "sm_90", "fill");
         Assert.Equal(0, Ptxas.Count(Ptxas.Sass(r.CubinPath), "FFMA"));
     }
