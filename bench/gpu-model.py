@@ -131,6 +131,12 @@ def model(batch, dev):
             add("TA" if name != "conv1" else "A",
                 f"{name} data gradient, few-channel kernel (C={c}, {cols} pixels, {o * 9} taps, "
                 f"{warp_instructions / 1e6:.0f} M warp-instructions)", t, f)
+        elif AS_OF != "start":
+            # stride 1: the backend runs the data gradient as a forward convolution of dY with the flipped weights
+            # (Conv.FlipWeights + Conv.Forward); the data-gradient tile kernel's figure for comparison
+            add("", f"{name} data gradient, tile kernel (M={c}, N={cols}, K={o * 9})", t, f)
+            t, f, _ = tile_kernel(dev, "conv_fwd", c, cols, o * 9)
+            add("TA", f"{name} data gradient as a forward convolution (M={c}, N={cols}, K={o * 9})", t, f)
         else:
             add("TA" if name != "conv1" else "A", f"{name} data gradient (M={c}, N={cols}, K={o * 9})", t, f)
         t, f, splits = tile_kernel(dev, "conv_wgrad", o, k, cols, split=True)

@@ -50,6 +50,17 @@ public sealed partial class IlgpuBackend
     internal bool UsesFewChannelKernel(in ConvGeometry g) =>
         g.C <= Math.Min(FewChannelLimit, Conv.FewChannels) && (long)g.C * g.KH * g.KW <= Conv.FewStage;
 
+    /// <summary>Stride-1 data gradients run as a forward convolution (<see cref="Conv.FlipWeights"/>); tests turn it off to reach the tile data-gradient kernel.</summary>
+    internal bool DataGradientAsForward { get; set; } = true;
+
+    /// <summary>
+    /// Whether <see cref="Conv2dBackwardData"/> runs this geometry as a forward convolution: stride 1 (dX is then
+    /// dY convolved with the flipped, channel-transposed weights, padded by K−1−pad), each member's own input (a
+    /// broadcast input sums over members, which the forward kernel does not), and pad ≤ K−1.
+    /// </summary>
+    internal bool UsesForwardForDataGradient(in ConvGeometry g) =>
+        DataGradientAsForward && g.StrideH == 1 && g.StrideW == 1 && !g.BroadcastInput && g.PadH <= g.KH - 1 && g.PadW <= g.KW - 1;
+
     public override void Conv2dBackwardData(in ConvGeometry g, FloatBuffer dy, FloatBuffer w, FloatBuffer dx)
     {
         long cols = (long)g.N * g.H * g.W;
@@ -62,6 +73,18 @@ public sealed partial class IlgpuBackend
             // least staged in shared memory (Conv.BackwardDataFew)
             K.ConvBackwardDataFew(new KernelConfig(new Index3D(Tiles(cols, _threads), 1, z), new Index3D(_threads, 1, 1)),
                 V(dy), V(w), V(dx), Shape(g));
+            return;
+        }
+        if (UsesForwardForDataGradient(g))
+        {
+            var asForward = new ConvGeometry(g.E, g.N, g.O, g.OH, g.OW, g.C, g.KH, g.KW, 1, 1, g.KH - 1 - g.PadH, g.KW - 1 - g.PadW, false);
+            long weights = g.E * g.WeightMember;
+            // scratch straight from the pool; returning it before the kernels ran is safe on the in-order stream
+            var flipped = new GpuBlock(_pool, weights);
+            K.ConvFlipWeights(Elements(weights), V(w), flipped.View, N(weights), g.O, g.C, g.KH, g.KW);
+            K.ConvForward(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.E), V(dy), flipped.View, _dummy.View, V(dx),
+                Shape(asForward), 0, 0);
+            flipped.Return();
             return;
         }
         K.ConvBackwardData(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), z), V(dy), V(w), V(dx), Shape(g));

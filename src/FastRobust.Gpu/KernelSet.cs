@@ -149,6 +149,10 @@ internal sealed class KernelSet(Accelerator a)
     private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardDataFew;
     public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardDataFew => _convBackwardDataFew ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardDataFew);
 
+    private Action<KernelConfig, AV, AV, int, int, int, int, int>? _convFlipWeights;
+    public Action<KernelConfig, AV, AV, int, int, int, int, int> ConvFlipWeights =>
+        _convFlipWeights ??= a.LoadStreamKernel<AV, AV, int, int, int, int, int>(Conv.FlipWeights);
+
     private Action<KernelConfig, AV, AV, AV, ConvShape>? _convBackwardWeight;
     public Action<KernelConfig, AV, AV, AV, ConvShape> ConvBackwardWeight => _convBackwardWeight ??= a.LoadStreamKernel<AV, AV, AV, ConvShape>(Conv.BackwardWeight);
 

@@ -194,8 +194,9 @@ public class GemmConvAgreementTests
     }
 
     /// <summary>
-    /// The data gradient on both GPU paths against the cpu backend, dX poisoned with NaN: the path the backend picks
-    /// (the direct kernel Conv.BackwardDataFew for C ≤ 8) and the tile kernel (FewChannelLimit = 0).
+    /// The data gradient on every GPU path that can take the geometry, against the cpu backend, dX poisoned with NaN:
+    /// the path the backend picks, the tile data-gradient kernel (FewChannelLimit = 0, DataGradientAsForward off),
+    /// and for stride 1 the forward kernel on flipped weights (Conv.FlipWeights).
     /// </summary>
     internal static void CheckBackwardData(Agreement t, ConvGeometry g, (FloatBuffer Cpu, FloatBuffer Gpu) dy, (FloatBuffer Cpu, FloatBuffer Gpu) w)
     {
@@ -203,21 +204,31 @@ public class GemmConvAgreementTests
         long xCount = (g.BroadcastInput ? 1 : g.E) * g.N * g.InputImage;
         var dx = t.Poisoned(xCount);
         t.C.Conv2dBackwardData(g, dy.Cpu, w.Cpu, dx.Cpu);
-        string path = gpu.UsesFewChannelKernel(g) ? "few-channel" : "tile";
+        string path = gpu.UsesFewChannelKernel(g) ? "few-channel" : gpu.UsesForwardForDataGradient(g) ? "forward on flipped weights" : "tile";
         t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, dx.Gpu);
         t.Close(dx.Cpu, dx.Gpu, xCount, $"conv backward data ({path} kernel) {g}");
         int limit = gpu.FewChannelLimit;
+        bool asForward = gpu.DataGradientAsForward;
         try
         {
             gpu.FewChannelLimit = 0;
-            Assert.False(gpu.UsesFewChannelKernel(g));
+            gpu.DataGradientAsForward = false;
+            Assert.False(gpu.UsesFewChannelKernel(g) || gpu.UsesForwardForDataGradient(g));
             var tiled = t.Poisoned(xCount);
             t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, tiled.Gpu);
             t.Close(dx.Cpu, tiled.Gpu, xCount, $"conv backward data (tile kernel) {g}");
+            gpu.DataGradientAsForward = true;
+            if (gpu.UsesForwardForDataGradient(g))
+            {
+                var flipped = t.Poisoned(xCount);
+                t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, flipped.Gpu);
+                t.Close(dx.Cpu, flipped.Gpu, xCount, $"conv backward data (forward on flipped weights) {g}");
+            }
         }
         finally
         {
             gpu.FewChannelLimit = limit;
+            gpu.DataGradientAsForward = asForward;
         }
     }
 
