@@ -1,8 +1,6 @@
 using FastRobust.Autograd;
 using FastRobust.Nn;
 using FastRobust.Tensors;
-using FastRobust.Tests.OpsTests.Reference;
-using FastRobust.Tests.OpsTests.Support;
 using Xunit;
 
 namespace FastRobust.Tests.OpsTests;
@@ -17,21 +15,8 @@ public class ConvReluFusionTests
     [Theory]
     [InlineData(2, 3, 7, 5, 4, 3, 1, 1, true, 31)]
     [InlineData(1, 2, 6, 6, 3, 3, 2, 0, false, 32)]
-    public void MatchesReluOfTheReferenceConvolution(int n, int c, int h, int w, int o, int k, int stride, int pad, bool bias, int seed)
-    {
-        var r = new System.Random(seed);
-        var x = Check.Uniform(r, n * c * h * w);
-        var wt = Check.Uniform(r, o * c * k * k, -0.5, 0.5);
-        var b = Check.Uniform(r, o);
-        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
-        var inputs = new List<In> { new(x, [n, c, h, w]), new(wt, [o, c, k, k]) };
-        if (bias) inputs.Add(new(b, [o]));
-        GradCheck.Run($"conv2d+relu n{n} c{c} {h}x{w} o{o} k{k} s{stride} p{pad}", inputs.ToArray(),
-            t => Ops.Conv2dRelu(t[0], t[1], bias ? t[2] : null, stride, pad),
-            d => Ref.Conv2d(d[0], n, c, h, w, d[1], o, k, k, bias ? d[2] : null, stride, stride, pad, pad, out _, out _)
-                .Select(v => Math.Max(0.0, v)).ToArray(),
-            seed, outShape: [n, o, oh, ow]);
-    }
+    public void MatchesReluOfTheReferenceConvolution(int n, int c, int h, int w, int o, int k, int stride, int pad, bool bias, int seed) =>
+        ConvTests.CheckAgainstReference(n, c, h, w, o, k, stride, pad, bias, seed, maxFd: 80, relu: true);
 
     [Fact]
     public void SameBitsAsConvolutionThenRelu()

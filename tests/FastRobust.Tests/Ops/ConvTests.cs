@@ -26,7 +26,11 @@ public class ConvTests
     [InlineData(4, 8, 12, 12, 16, 3, 1, 1, true, 10, 12)]
     [InlineData(2, 12, 7, 5, 3, 5, 1, 2, true, 11, 40)]
     [InlineData(1, 30, 6, 6, 9, 3, 2, 1, false, 12, 40)]
-    public void MatchesReference(int n, int c, int h, int w, int o, int k, int stride, int pad, bool bias, int seed, int maxFd = 80)
+    public void MatchesReference(int n, int c, int h, int w, int o, int k, int stride, int pad, bool bias, int seed, int maxFd = 80) =>
+        CheckAgainstReference(n, c, h, w, o, k, stride, pad, bias, seed, maxFd, relu: false);
+
+    /// <summary>Conv2d (or, with <paramref name="relu"/>, the fused Conv2dRelu) against the float64 reference and finite differences.</summary>
+    internal static void CheckAgainstReference(int n, int c, int h, int w, int o, int k, int stride, int pad, bool bias, int seed, int maxFd, bool relu)
     {
         var r = new System.Random(seed);
         var x = Check.Uniform(r, n * c * h * w);
@@ -35,9 +39,13 @@ public class ConvTests
         int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
         var inputs = new List<In> { new(x, [n, c, h, w]), new(wt, [o, c, k, k]) };
         if (bias) inputs.Add(new(b, [o]));
-        GradCheck.Run($"conv2d n{n} c{c} {h}x{w} o{o} k{k} s{stride} p{pad}", inputs.ToArray(),
-            t => Ops.Conv2d(t[0], t[1], bias ? t[2] : null, stride, pad),
-            d => Ref.Conv2d(d[0], n, c, h, w, d[1], o, k, k, bias ? d[2] : null, stride, stride, pad, pad, out _, out _),
+        GradCheck.Run($"conv2d{(relu ? "+relu" : "")} n{n} c{c} {h}x{w} o{o} k{k} s{stride} p{pad}", inputs.ToArray(),
+            t => relu ? Ops.Conv2dRelu(t[0], t[1], bias ? t[2] : null, stride, pad) : Ops.Conv2d(t[0], t[1], bias ? t[2] : null, stride, pad),
+            d =>
+            {
+                var y = Ref.Conv2d(d[0], n, c, h, w, d[1], o, k, k, bias ? d[2] : null, stride, stride, pad, pad, out _, out _);
+                return relu ? y.Select(v => Math.Max(0.0, v)).ToArray() : y;
+            },
             seed, outShape: [n, o, oh, ow], maxFd: maxFd);
     }
 
