@@ -45,15 +45,22 @@ public static partial class Conv
     }
 
 
-    private static void PutForward(ArrayView<float> y, ArrayView<float> bias, in ConvShape s, int member, int hasBias, int relu, int o, int col,
-        int cols, int plane, float v)
+    /// <summary>Forward's store: bias and, when asked, the ReLU, then y [E, N, O, OH, OW] at (o, col = n·plane + q).</summary>
+    private struct ForwardStore : ITileStore
     {
-        if (o >= s.O || col >= cols) return;
-        int n = col / plane, q = col - n * plane;
-        if (hasBias != 0) v += bias[member * s.O + o];
-        // the ReLU that follows the convolution, in its store (the unary kernel's definition): saves a pass over y
-        if (relu != 0) v = v > 0f ? v : 0f;
-        y[(((long)member * s.N + n) * s.O + o) * plane + q] = v;
+        public ArrayView<float> Y, Bias;
+        public ConvShape S;
+        public int Member, HasBias, Relu, Cols, Plane;
+
+        public void Put(int o, int col, float v)
+        {
+            if (o >= S.O || col >= Cols) return;
+            int n = col / Plane, q = col - n * Plane;
+            if (HasBias != 0) v += Bias[Member * S.O + o];
+            // the ReLU that follows the convolution, in its store (the unary kernel's definition): saves a pass over y
+            if (Relu != 0) v = v > 0f ? v : 0f;
+            Y[(((long)Member * S.N + n) * S.O + o) * Plane + q] = v;
+        }
     }
 
     [Kernel]
@@ -116,79 +123,25 @@ public static partial class Conv
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 0, cols, plane, acc.C00);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 1, cols, plane, acc.C01);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 2, cols, plane, acc.C02);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 3, cols, plane, acc.C03);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 32, cols, plane, acc.C04);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 33, cols, plane, acc.C05);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 34, cols, plane, acc.C06);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 0, n0 + 4 * tx + 35, cols, plane, acc.C07);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 0, cols, plane, acc.C10);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 1, cols, plane, acc.C11);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 2, cols, plane, acc.C12);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 3, cols, plane, acc.C13);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 32, cols, plane, acc.C14);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 33, cols, plane, acc.C15);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 34, cols, plane, acc.C16);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 1, n0 + 4 * tx + 35, cols, plane, acc.C17);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 0, cols, plane, acc.C20);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 1, cols, plane, acc.C21);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 2, cols, plane, acc.C22);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 3, cols, plane, acc.C23);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 32, cols, plane, acc.C24);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 33, cols, plane, acc.C25);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 34, cols, plane, acc.C26);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 2, n0 + 4 * tx + 35, cols, plane, acc.C27);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 0, cols, plane, acc.C30);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 1, cols, plane, acc.C31);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 2, cols, plane, acc.C32);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 3, cols, plane, acc.C33);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 32, cols, plane, acc.C34);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 33, cols, plane, acc.C35);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 34, cols, plane, acc.C36);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 3, n0 + 4 * tx + 35, cols, plane, acc.C37);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 0, cols, plane, acc.C40);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 1, cols, plane, acc.C41);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 2, cols, plane, acc.C42);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 3, cols, plane, acc.C43);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 32, cols, plane, acc.C44);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 33, cols, plane, acc.C45);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 34, cols, plane, acc.C46);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 32, n0 + 4 * tx + 35, cols, plane, acc.C47);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 0, cols, plane, acc.C50);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 1, cols, plane, acc.C51);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 2, cols, plane, acc.C52);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 3, cols, plane, acc.C53);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 32, cols, plane, acc.C54);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 33, cols, plane, acc.C55);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 34, cols, plane, acc.C56);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 33, n0 + 4 * tx + 35, cols, plane, acc.C57);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 0, cols, plane, acc.C60);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 1, cols, plane, acc.C61);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 2, cols, plane, acc.C62);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 3, cols, plane, acc.C63);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 32, cols, plane, acc.C64);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 33, cols, plane, acc.C65);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 34, cols, plane, acc.C66);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 34, n0 + 4 * tx + 35, cols, plane, acc.C67);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 0, cols, plane, acc.C70);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 1, cols, plane, acc.C71);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 2, cols, plane, acc.C72);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 3, cols, plane, acc.C73);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 32, cols, plane, acc.C74);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 33, cols, plane, acc.C75);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 34, cols, plane, acc.C76);
-        PutForward(y, bias, s, member, hasBias, relu, m0 + 4 * ty + 35, n0 + 4 * tx + 35, cols, plane, acc.C77);
+        TileCore.Store(acc, ty, tx, m0, n0,
+            new ForwardStore { Y = y, Bias = bias, S = s, Member = member, HasBias = hasBias, Relu = relu, Cols = cols, Plane = plane });
     }
 
     // ---- backward data ----
 
-    private static void PutData(ArrayView<float> dx, in ConvShape s, int z, int c, int col, int cols, int hw, float v)
+    /// <summary>BackwardData's store: dX at (c, col = n·hw + q) of member z's input.</summary>
+    private struct DataStore : ITileStore
     {
-        if (c >= s.C || col >= cols) return;
-        int n = col / hw, q = col - n * hw;
-        dx[InputBase(s, z, n) + (long)c * hw + q] = v;
+        public ArrayView<float> Dx;
+        public ConvShape S;
+        public int Z, Cols, Hw;
+
+        public void Put(int c, int col, float v)
+        {
+            if (c >= S.C || col >= Cols) return;
+            int n = col / Hw, q = col - n * Hw;
+            Dx[InputBase(S, Z, n) + (long)c * Hw + q] = v;
+        }
     }
 
     [Kernel]
@@ -271,77 +224,22 @@ public static partial class Conv
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 0, cols, hw, acc.C00);
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 1, cols, hw, acc.C01);
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 2, cols, hw, acc.C02);
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 3, cols, hw, acc.C03);
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 32, cols, hw, acc.C04);
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 33, cols, hw, acc.C05);
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 34, cols, hw, acc.C06);
-        PutData(dx, s, z, m0 + 4 * ty + 0, n0 + 4 * tx + 35, cols, hw, acc.C07);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 0, cols, hw, acc.C10);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 1, cols, hw, acc.C11);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 2, cols, hw, acc.C12);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 3, cols, hw, acc.C13);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 32, cols, hw, acc.C14);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 33, cols, hw, acc.C15);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 34, cols, hw, acc.C16);
-        PutData(dx, s, z, m0 + 4 * ty + 1, n0 + 4 * tx + 35, cols, hw, acc.C17);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 0, cols, hw, acc.C20);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 1, cols, hw, acc.C21);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 2, cols, hw, acc.C22);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 3, cols, hw, acc.C23);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 32, cols, hw, acc.C24);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 33, cols, hw, acc.C25);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 34, cols, hw, acc.C26);
-        PutData(dx, s, z, m0 + 4 * ty + 2, n0 + 4 * tx + 35, cols, hw, acc.C27);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 0, cols, hw, acc.C30);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 1, cols, hw, acc.C31);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 2, cols, hw, acc.C32);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 3, cols, hw, acc.C33);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 32, cols, hw, acc.C34);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 33, cols, hw, acc.C35);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 34, cols, hw, acc.C36);
-        PutData(dx, s, z, m0 + 4 * ty + 3, n0 + 4 * tx + 35, cols, hw, acc.C37);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 0, cols, hw, acc.C40);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 1, cols, hw, acc.C41);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 2, cols, hw, acc.C42);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 3, cols, hw, acc.C43);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 32, cols, hw, acc.C44);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 33, cols, hw, acc.C45);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 34, cols, hw, acc.C46);
-        PutData(dx, s, z, m0 + 4 * ty + 32, n0 + 4 * tx + 35, cols, hw, acc.C47);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 0, cols, hw, acc.C50);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 1, cols, hw, acc.C51);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 2, cols, hw, acc.C52);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 3, cols, hw, acc.C53);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 32, cols, hw, acc.C54);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 33, cols, hw, acc.C55);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 34, cols, hw, acc.C56);
-        PutData(dx, s, z, m0 + 4 * ty + 33, n0 + 4 * tx + 35, cols, hw, acc.C57);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 0, cols, hw, acc.C60);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 1, cols, hw, acc.C61);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 2, cols, hw, acc.C62);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 3, cols, hw, acc.C63);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 32, cols, hw, acc.C64);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 33, cols, hw, acc.C65);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 34, cols, hw, acc.C66);
-        PutData(dx, s, z, m0 + 4 * ty + 34, n0 + 4 * tx + 35, cols, hw, acc.C67);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 0, cols, hw, acc.C70);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 1, cols, hw, acc.C71);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 2, cols, hw, acc.C72);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 3, cols, hw, acc.C73);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 32, cols, hw, acc.C74);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 33, cols, hw, acc.C75);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 34, cols, hw, acc.C76);
-        PutData(dx, s, z, m0 + 4 * ty + 35, n0 + 4 * tx + 35, cols, hw, acc.C77);
+        TileCore.Store(acc, ty, tx, m0, n0, new DataStore { Dx = dx, S = s, Z = z, Cols = cols, Hw = hw });
     }
 
     // ---- backward weight ----
 
-    private static void PutWeight(ArrayView<float> partial, in ConvShape s, long outBase, int o, int col, int kTotal, float v)
+    /// <summary>BackwardWeight's store: the partial dW [O, K] of split and member z at (o, col).</summary>
+    private struct WeightStore : ITileStore
     {
-        if (o < s.O && col < kTotal) partial[outBase + (long)o * kTotal + col] = v;
+        public ArrayView<float> Partial;
+        public int O, KTotal;
+        public long OutBase;
+
+        public void Put(int o, int col, float v)
+        {
+            if (o < O && col < KTotal) Partial[OutBase + (long)o * KTotal + col] = v;
+        }
     }
 
     /// <summary>Reduction row j of the weight gradient, decoded once per K slice: the patch's top-left input and the dY column.</summary>
@@ -430,70 +328,7 @@ public static partial class Conv
             Group.Barrier();
         }
         long outBase = (long)z * s.O * kTotal;
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 0, kTotal, acc.C00);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 1, kTotal, acc.C01);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 2, kTotal, acc.C02);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 3, kTotal, acc.C03);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 32, kTotal, acc.C04);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 33, kTotal, acc.C05);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 34, kTotal, acc.C06);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 0, n0 + 4 * tx + 35, kTotal, acc.C07);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 0, kTotal, acc.C10);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 1, kTotal, acc.C11);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 2, kTotal, acc.C12);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 3, kTotal, acc.C13);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 32, kTotal, acc.C14);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 33, kTotal, acc.C15);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 34, kTotal, acc.C16);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 1, n0 + 4 * tx + 35, kTotal, acc.C17);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 0, kTotal, acc.C20);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 1, kTotal, acc.C21);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 2, kTotal, acc.C22);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 3, kTotal, acc.C23);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 32, kTotal, acc.C24);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 33, kTotal, acc.C25);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 34, kTotal, acc.C26);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 2, n0 + 4 * tx + 35, kTotal, acc.C27);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 0, kTotal, acc.C30);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 1, kTotal, acc.C31);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 2, kTotal, acc.C32);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 3, kTotal, acc.C33);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 32, kTotal, acc.C34);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 33, kTotal, acc.C35);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 34, kTotal, acc.C36);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 3, n0 + 4 * tx + 35, kTotal, acc.C37);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 0, kTotal, acc.C40);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 1, kTotal, acc.C41);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 2, kTotal, acc.C42);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 3, kTotal, acc.C43);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 32, kTotal, acc.C44);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 33, kTotal, acc.C45);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 34, kTotal, acc.C46);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 32, n0 + 4 * tx + 35, kTotal, acc.C47);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 0, kTotal, acc.C50);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 1, kTotal, acc.C51);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 2, kTotal, acc.C52);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 3, kTotal, acc.C53);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 32, kTotal, acc.C54);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 33, kTotal, acc.C55);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 34, kTotal, acc.C56);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 33, n0 + 4 * tx + 35, kTotal, acc.C57);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 0, kTotal, acc.C60);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 1, kTotal, acc.C61);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 2, kTotal, acc.C62);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 3, kTotal, acc.C63);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 32, kTotal, acc.C64);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 33, kTotal, acc.C65);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 34, kTotal, acc.C66);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 34, n0 + 4 * tx + 35, kTotal, acc.C67);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 0, kTotal, acc.C70);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 1, kTotal, acc.C71);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 2, kTotal, acc.C72);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 3, kTotal, acc.C73);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 32, kTotal, acc.C74);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 33, kTotal, acc.C75);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 34, kTotal, acc.C76);
-        PutWeight(partial, s, outBase, m0 + 4 * ty + 35, n0 + 4 * tx + 35, kTotal, acc.C77);
+        TileCore.Store(acc, ty, tx, m0, n0, new WeightStore { Partial = partial, O = s.O, KTotal = kTotal, OutBase = outBase });
     }
 
     /// <summary>dw[i] = Σ_s partial[s·size + i] in split order (size = E·O·K).</summary>

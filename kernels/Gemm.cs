@@ -66,13 +66,21 @@ public static class Gemm
         Bs[k * BN + n] = v;
     }
 
-    private static void Put(ArrayView<float> c, in GemmShape s, long cBase, int row, int col, float acc)
+    /// <summary>Tiled's store: C = alpha·product + beta·C (C unread when beta = 0) at C_b's (row, col).</summary>
+    private struct GemmStore : ITileStore
     {
-        if (row >= s.M || col >= s.N) return;
-        long at = cBase + (long)row * s.Ldc + col;
-        float v = s.Alpha * acc;
-        if (s.Beta != 0f) v += s.Beta * c[at];
-        c[at] = v;
+        public ArrayView<float> C;
+        public GemmShape S;
+        public long CBase;
+
+        public void Put(int row, int col, float acc)
+        {
+            if (row >= S.M || col >= S.N) return;
+            long at = CBase + (long)row * S.Ldc + col;
+            float v = S.Alpha * acc;
+            if (S.Beta != 0f) v += S.Beta * C[at];
+            C[at] = v;
+        }
     }
 
     [Kernel]
@@ -99,70 +107,7 @@ public static class Gemm
             acc = TileCore.MultiplySlice(acc, As, Bs, ty, tx, rowGroups);
             Group.Barrier();
         }
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 0, acc.C00);
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 1, acc.C01);
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 2, acc.C02);
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 3, acc.C03);
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 32, acc.C04);
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 33, acc.C05);
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 34, acc.C06);
-        Put(c, s, cBase, m0 + 4 * ty + 0, n0 + 4 * tx + 35, acc.C07);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 0, acc.C10);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 1, acc.C11);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 2, acc.C12);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 3, acc.C13);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 32, acc.C14);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 33, acc.C15);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 34, acc.C16);
-        Put(c, s, cBase, m0 + 4 * ty + 1, n0 + 4 * tx + 35, acc.C17);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 0, acc.C20);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 1, acc.C21);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 2, acc.C22);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 3, acc.C23);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 32, acc.C24);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 33, acc.C25);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 34, acc.C26);
-        Put(c, s, cBase, m0 + 4 * ty + 2, n0 + 4 * tx + 35, acc.C27);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 0, acc.C30);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 1, acc.C31);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 2, acc.C32);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 3, acc.C33);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 32, acc.C34);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 33, acc.C35);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 34, acc.C36);
-        Put(c, s, cBase, m0 + 4 * ty + 3, n0 + 4 * tx + 35, acc.C37);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 0, acc.C40);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 1, acc.C41);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 2, acc.C42);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 3, acc.C43);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 32, acc.C44);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 33, acc.C45);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 34, acc.C46);
-        Put(c, s, cBase, m0 + 4 * ty + 32, n0 + 4 * tx + 35, acc.C47);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 0, acc.C50);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 1, acc.C51);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 2, acc.C52);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 3, acc.C53);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 32, acc.C54);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 33, acc.C55);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 34, acc.C56);
-        Put(c, s, cBase, m0 + 4 * ty + 33, n0 + 4 * tx + 35, acc.C57);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 0, acc.C60);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 1, acc.C61);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 2, acc.C62);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 3, acc.C63);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 32, acc.C64);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 33, acc.C65);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 34, acc.C66);
-        Put(c, s, cBase, m0 + 4 * ty + 34, n0 + 4 * tx + 35, acc.C67);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 0, acc.C70);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 1, acc.C71);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 2, acc.C72);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 3, acc.C73);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 32, acc.C74);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 33, acc.C75);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 34, acc.C76);
-        Put(c, s, cBase, m0 + 4 * ty + 35, n0 + 4 * tx + 35, acc.C77);
+        TileCore.Store(acc, ty, tx, m0, n0, new GemmStore { C = c, S = s, CBase = cBase });
     }
 
     /// <summary>

@@ -8,6 +8,12 @@ public struct Tile8x8
     public float C00, C01, C02, C03, C04, C05, C06, C07, C10, C11, C12, C13, C14, C15, C16, C17, C20, C21, C22, C23, C24, C25, C26, C27, C30, C31, C32, C33, C34, C35, C36, C37, C40, C41, C42, C43, C44, C45, C46, C47, C50, C51, C52, C53, C54, C55, C56, C57, C60, C61, C62, C63, C64, C65, C66, C67, C70, C71, C72, C73, C74, C75, C76, C77;
 }
 
+/// <summary>Where a tile kernel writes one element (row, column) of its output (<see cref="TileCore.Store{TStore}"/>).</summary>
+public interface ITileStore
+{
+    void Put(int row, int col, float value);
+}
+
 /// <summary>
 /// The shared core of the GEMM and implicit-GEMM convolution kernels: a 64×64 block of C per group of 64 threads,
 /// K staged through shared memory in slices of 16 (As[k][m] and Bs[k][n], k-major so the inner loop reads rows).
@@ -30,6 +36,80 @@ public static class TileCore
     /// instead of multiplying zeros.
     /// </summary>
     public static int RowGroups(int rows) => rows > 32 ? 8 : 4;
+
+    /// <summary>
+    /// The epilogue of every tile kernel: hands each of the thread's 64 results to <paramref name="store"/> with its
+    /// row and column in the output (rows <see cref="Row"/>(ty, i) of the tile at m0, columns Row(tx, j) at n0). The
+    /// store checks the bounds and writes in its kernel's layout; being a struct type argument, its Put is inlined.
+    /// </summary>
+    public static void Store<TStore>(Tile8x8 acc, int ty, int tx, int m0, int n0, TStore store) where TStore : struct, ITileStore
+    {
+        int row = m0 + 4 * ty, col = n0 + 4 * tx;
+        store.Put(row + 0, col + 0, acc.C00);
+        store.Put(row + 0, col + 1, acc.C01);
+        store.Put(row + 0, col + 2, acc.C02);
+        store.Put(row + 0, col + 3, acc.C03);
+        store.Put(row + 0, col + 32, acc.C04);
+        store.Put(row + 0, col + 33, acc.C05);
+        store.Put(row + 0, col + 34, acc.C06);
+        store.Put(row + 0, col + 35, acc.C07);
+        store.Put(row + 1, col + 0, acc.C10);
+        store.Put(row + 1, col + 1, acc.C11);
+        store.Put(row + 1, col + 2, acc.C12);
+        store.Put(row + 1, col + 3, acc.C13);
+        store.Put(row + 1, col + 32, acc.C14);
+        store.Put(row + 1, col + 33, acc.C15);
+        store.Put(row + 1, col + 34, acc.C16);
+        store.Put(row + 1, col + 35, acc.C17);
+        store.Put(row + 2, col + 0, acc.C20);
+        store.Put(row + 2, col + 1, acc.C21);
+        store.Put(row + 2, col + 2, acc.C22);
+        store.Put(row + 2, col + 3, acc.C23);
+        store.Put(row + 2, col + 32, acc.C24);
+        store.Put(row + 2, col + 33, acc.C25);
+        store.Put(row + 2, col + 34, acc.C26);
+        store.Put(row + 2, col + 35, acc.C27);
+        store.Put(row + 3, col + 0, acc.C30);
+        store.Put(row + 3, col + 1, acc.C31);
+        store.Put(row + 3, col + 2, acc.C32);
+        store.Put(row + 3, col + 3, acc.C33);
+        store.Put(row + 3, col + 32, acc.C34);
+        store.Put(row + 3, col + 33, acc.C35);
+        store.Put(row + 3, col + 34, acc.C36);
+        store.Put(row + 3, col + 35, acc.C37);
+        store.Put(row + 32, col + 0, acc.C40);
+        store.Put(row + 32, col + 1, acc.C41);
+        store.Put(row + 32, col + 2, acc.C42);
+        store.Put(row + 32, col + 3, acc.C43);
+        store.Put(row + 32, col + 32, acc.C44);
+        store.Put(row + 32, col + 33, acc.C45);
+        store.Put(row + 32, col + 34, acc.C46);
+        store.Put(row + 32, col + 35, acc.C47);
+        store.Put(row + 33, col + 0, acc.C50);
+        store.Put(row + 33, col + 1, acc.C51);
+        store.Put(row + 33, col + 2, acc.C52);
+        store.Put(row + 33, col + 3, acc.C53);
+        store.Put(row + 33, col + 32, acc.C54);
+        store.Put(row + 33, col + 33, acc.C55);
+        store.Put(row + 33, col + 34, acc.C56);
+        store.Put(row + 33, col + 35, acc.C57);
+        store.Put(row + 34, col + 0, acc.C60);
+        store.Put(row + 34, col + 1, acc.C61);
+        store.Put(row + 34, col + 2, acc.C62);
+        store.Put(row + 34, col + 3, acc.C63);
+        store.Put(row + 34, col + 32, acc.C64);
+        store.Put(row + 34, col + 33, acc.C65);
+        store.Put(row + 34, col + 34, acc.C66);
+        store.Put(row + 34, col + 35, acc.C67);
+        store.Put(row + 35, col + 0, acc.C70);
+        store.Put(row + 35, col + 1, acc.C71);
+        store.Put(row + 35, col + 2, acc.C72);
+        store.Put(row + 35, col + 3, acc.C73);
+        store.Put(row + 35, col + 32, acc.C74);
+        store.Put(row + 35, col + 33, acc.C75);
+        store.Put(row + 35, col + 34, acc.C76);
+        store.Put(row + 35, col + 35, acc.C77);
+    }
 
     /// <summary>
     /// acc += As[:, rows]ᵀ·Bs[:, cols] over one K slice, for the first <paramref name="rowGroups"/> accumulator rows
