@@ -2,6 +2,7 @@ using FastRobust.Kernels;
 using FastRobust.Tensors;
 using ILGPU;
 using ILGPU.Runtime;
+using AV = ILGPU.ArrayView<float>;
 
 namespace FastRobust.Gpu;
 
@@ -24,18 +25,19 @@ public sealed partial class IlgpuBackend
     }
 
     public override void Conv2dForward(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y) =>
-        LaunchForward(g, x, w, bias, y, relu: false);
+        LaunchForward(g, V(x), V(w), bias is null ? null : V(bias), V(y), relu: false);
 
     /// <summary>The ReLU in the convolution's store: one pass over y instead of three (write, read, write).</summary>
     public override void Conv2dForwardRelu(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y) =>
-        LaunchForward(g, x, w, bias, y, relu: true);
+        LaunchForward(g, V(x), V(w), bias is null ? null : V(bias), V(y), relu: true);
 
-    private void LaunchForward(in ConvGeometry g, FloatBuffer x, FloatBuffer w, FloatBuffer? bias, FloatBuffer y, bool relu)
+    /// <summary>Conv.Forward over views (the data gradient also runs it, on scratch weights).</summary>
+    private void LaunchForward(in ConvGeometry g, AV x, AV w, AV? bias, AV y, bool relu)
     {
         long cols = (long)g.N * g.OH * g.OW;
         if (cols <= 0 || g.O <= 0 || g.E <= 0) return;
         CheckIndexable(g);
-        K.ConvForward(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.O, TileCore.BM), g.E), V(x), V(w), VOrDummy(bias), V(y), Shape(g),
+        K.ConvForward(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.O, TileCore.BM), g.E), x, w, bias ?? _dummy.View, y, Shape(g),
             bias is null ? 0 : 1, relu ? 1 : 0);
     }
 
@@ -82,8 +84,7 @@ public sealed partial class IlgpuBackend
             // scratch straight from the pool; returning it before the kernels ran is safe on the in-order stream
             var flipped = new GpuBlock(_pool, weights);
             K.ConvFlipWeights(Elements(weights), V(w), flipped.View, N(weights), g.O, g.C, g.KH, g.KW);
-            K.ConvForward(TileGrid(Tiles(cols, TileCore.BN), Tiles(g.C, TileCore.BM), g.E), V(dy), flipped.View, _dummy.View, V(dx),
-                Shape(asForward), 0, 0);
+            LaunchForward(asForward, V(dy), flipped.View, null, V(dx), relu: false);
             flipped.Return();
             return;
         }
