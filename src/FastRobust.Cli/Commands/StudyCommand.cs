@@ -18,25 +18,57 @@ public static class StudyCommand
         var force = new Option<bool>("--force") { Description = "Rerun on a directory that holds a different study (unchanged finished models are kept)" };
         var device = new Option<string?>("--device") { Description = "Override the study's device: auto, cpu, cuda, ilgpu-cpu" };
         var top = new Option<int>("--top") { Description = "Predictors per notion in the closing report", DefaultValueFactory = _ => 5 };
+        var status = new Option<bool>("--status") { Description = "Show how far the study in directory FILE has come: per shard, models done, running, failed, left" };
+        var assignment = new Option<string?>("--shard-assignment") { Description = "How a new shard directory gets its models: balanced (by estimated cost, the default) or round-robin" };
+        var slurm = new StudySlurmOptions();
         var cmd = new Command("study", "Train or load a zoo of models, evaluate them clean, under attacks and noise, measure them, and correlate measures with robustness")
         {
-            file, preset, output, shard, force, device, top,
+            file, preset, output, shard, force, device, top, status, assignment,
         };
-        cmd.SetAction(r => Run(r.GetValue(file), r.GetValue(preset), r.GetValue(output), r.GetValue(shard)!, r.GetValue(force), r.GetValue(device), r.GetValue(top)));
+        slurm.AddTo(cmd);
+        cmd.SetAction(r =>
+        {
+            if (r.GetValue(status)) return StatusOf(r.GetValue(file), r.GetValue(preset));
+            if (!slurm.Requested(r))
+            {
+                slurm.CheckUnused(r);
+                return Run(r.GetValue(file), r.GetValue(preset), r.GetValue(output), r.GetValue(shard)!, r.GetValue(force), r.GetValue(device), r.GetValue(top), r.GetValue(assignment));
+            }
+            var (study, _) = Load(r.GetValue(file), r.GetValue(preset));
+            if (r.GetValue(shard) != "1/1") throw new InputException("--slurm makes the shards itself (--tasks N); leave out --shard");
+            string dir = r.GetValue(output) ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name));
+            return slurm.Run(r, study, dir, r.GetValue(device), r.GetValue(assignment), r.GetValue(force), Console.Out);
+        });
         return cmd;
     }
 
-    public static int Run(string? file, string? preset, string? outDir, string shardText, bool force, string? device, int top)
+    private static (StudyFile Study, string Source) Load(string? file, string? preset)
     {
         if (file != null && preset != null) throw new InputException("give either a study FILE or --preset, not both");
-        StudyFile study;
-        string source;
-        if (file != null) (study, source) = (StudyFile.Load(file), file);
-        else (study, source) = (StudyPresets.Load(preset ?? DefaultPreset), $"preset '{preset ?? DefaultPreset}'");
+        if (file != null) return (StudyFile.Load(file), file);
+        return (StudyPresets.Load(preset ?? DefaultPreset), $"preset '{preset ?? DefaultPreset}'");
+    }
+
+    private static int StatusOf(string? dir, string? preset)
+    {
+        if (dir is null || preset != null) throw new InputException("--status takes the study directory: study DIR --status");
+        Console.Write(StudyStatus.Read(dir).Format());
+        return 0;
+    }
+
+    public static int Run(string? file, string? preset, string? outDir, string shardText, bool force, string? device, int top, string? assignment = null)
+    {
+        var (study, source) = Load(file, preset);
         var shard = Shard.Parse(shardText);
         string dir = outDir ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name) + (shard.Count > 1 ? $"-shard{shard.Index}of{shard.Count}" : ""));
         var dev = device is null ? null : CommonOptions.OpenDevice(device);
-        var outcome = BarStudyProgress.Run(p => StudyRunner.Run(study, source, dir, shard, force, dev, p));
+        using var stop = StudyStop.OnSignals(StudyStop.DefaultGrace, line => Console.Error.WriteLine(line));
+        var outcome = BarStudyProgress.Run(p => StudyRunner.Run(study, source, dir, shard, force, dev, p, assignment, stop));
+        if (outcome.Stopped)
+        {
+            Console.WriteLine($"study '{study.Name}': stopped by a signal after {outcome.Ran} model(s); {outcome.Units - outcome.Skipped - outcome.Ran} left; run it again to resume");
+            return StudyStop.ExitCode;
+        }
         Console.WriteLine($"study '{study.Name}': {outcome.Ran} model(s) run, {outcome.Skipped} already finished; {outcome.InTables} in the tables");
         Console.WriteLine($"tables: {string.Join(", ", StudyDirectory.TableNames.Select(t => Path.Combine(outcome.Directory, t + ".parquet")).Where(File.Exists))}");
         Console.WriteLine(StudyReport.Format(StudyReport.Strongest(outcome.Directory, top)));

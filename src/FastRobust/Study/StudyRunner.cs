@@ -6,12 +6,10 @@ using FastRobust.Util;
 
 namespace FastRobust.Study;
 
-/// <summary>Which part of a study this process runs: every N-th unit starting at the I-th (1-based), as in --shard I/N.</summary>
+/// <summary>Which part of a study this process runs, as in --shard I/N (1-based); <see cref="ShardRecord"/> says which units that is.</summary>
 public readonly record struct Shard(int Index, int Count)
 {
     public static readonly Shard All = new(1, 1);
-
-    public bool Owns(WorkUnit u) => u.Index % Count == Index - 1;
 
     public static Shard Parse(string text)
     {
@@ -27,9 +25,13 @@ public readonly record struct Shard(int Index, int Count)
 /// <summary>Runs a study: validates everything first, then each unit of this shard that is not finished, then the tables.</summary>
 public static class StudyRunner
 {
-    public sealed record Outcome(string Directory, int Units, int Ran, int Skipped, int InTables);
+    /// <summary>What a run did. Stopped: a stop signal ended it with units of this shard left (tables not rebuilt).</summary>
+    public sealed record Outcome(string Directory, int Units, int Ran, int Skipped, int InTables, bool Stopped = false);
 
-    public static Outcome Run(StudyFile study, string source, string outDir, Shard shard, bool force, Device? device, IStudyProgress progress)
+    /// <param name="assignment">How a new shard directory is assigned its units (<see cref="ShardRecord"/>); null: balanced.</param>
+    /// <param name="stop">When given, a requested stop ends the run between units (<see cref="StudyStop"/>).</param>
+    public static Outcome Run(StudyFile study, string source, string outDir, Shard shard, bool force, Device? device, IStudyProgress progress,
+                              string? assignment = null, StudyStop? stop = null)
     {
         var units = StudyPlan.Expand(study);
         Validate(study, units, source);
@@ -40,7 +42,8 @@ public static class StudyRunner
                          (shard.Count > 1 ? $", shard {shard}" : ""));
         var dir = new StudyDirectory(outDir);
         dir.Open(study, force);
-        var mine = units.Where(shard.Owns).ToList();
+        var mine = ShardRecord.Resolve(dir.Root, study, units, shard, assignment);
+        if (shard.Count > 1) progress.Message($"shard {shard}: {mine.Count} of {units.Count} models ({ShardRecord.Read(dir.Root)!.Assignment} assignment)");
         int already = mine.Count(dir.IsDone);
         progress.StudyStarted(mine.Count, already);
         int ran = 0;
@@ -51,11 +54,23 @@ public static class StudyRunner
                 progress.UnitFinished(unit, TimeSpan.Zero, skipped: true);
                 continue;
             }
+            if (stop?.Requested == true)
+                return new Outcome(dir.Root, mine.Count, ran, mine.Count(dir.IsDone) - ran, 0, Stopped: true);
             var sw = Stopwatch.StartNew();
             progress.UnitStarted(unit, 2 + (study.Measures.Length > 0 ? 1 : 0));
             string unitDir = dir.Prepare(unit);
-            var tables = UnitRunner.Run(unit, study, data, dev, unitDir, progress);
+            UnitState.MarkRunning(unitDir);
+            if (stop != null) stop.Abandon = () => UnitState.MarkAbandoned(unitDir);
+            stop?.UnitStarted();
+            UnitTables tables;
+            try { tables = UnitRunner.Run(unit, study, data, dev, unitDir, progress); }
+            catch (Exception e)
+            {
+                UnitState.MarkFailed(unitDir, e);
+                throw;
+            }
             dir.Commit(unit, tables, sw.Elapsed);
+            stop?.UnitEnded();
             ran++;
             progress.UnitFinished(unit, sw.Elapsed, skipped: false);
         }
