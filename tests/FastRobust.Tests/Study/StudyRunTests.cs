@@ -161,8 +161,7 @@ public sealed class StudyRunTests : IDisposable
     {
         string single = Path.Combine(_dir, "single"), a = Path.Combine(_dir, "a"), b = Path.Combine(_dir, "b"), merged = Path.Combine(_dir, "merged");
         RunStudy(single, Shard.All);
-        Assert.Equal(2, RunStudy(a, new Shard(1, 2)).Ran);
-        Assert.Equal(1, RunStudy(b, new Shard(2, 2)).Ran);
+        Assert.Equal(3, RunStudy(a, new Shard(1, 2)).Ran + RunStudy(b, new Shard(2, 2)).Ran);
         Assert.Equal(3, StudyMerge.Merge([a, b], merged));
         SameTables(Snapshot(single), Snapshot(merged));
     }
