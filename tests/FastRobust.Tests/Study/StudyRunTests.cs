@@ -35,7 +35,7 @@ public sealed class StudyRunTests : IDisposable
         StudyRunner.Run(StudyFile.Parse(Tiny, "tiny"), "tiny", dir, shard, force: false, Device.Cpu, new SilentStudyProgress());
 
     /// <summary>Every table's columns and values, without the wall-clock column.</summary>
-    private static Dictionary<string, List<string>> Snapshot(string dir)
+    internal static Dictionary<string, List<string>> Snapshot(string dir)
     {
         var snap = new Dictionary<string, List<string>>();
         foreach (var name in new[] { "models", "evaluations", "measures", "correlations" })
@@ -52,7 +52,7 @@ public sealed class StudyRunTests : IDisposable
         return snap;
     }
 
-    private static void SameTables(Dictionary<string, List<string>> a, Dictionary<string, List<string>> b)
+    internal static void SameTables(Dictionary<string, List<string>> a, Dictionary<string, List<string>> b)
     {
         Assert.Equal(a.Keys.OrderBy(k => k), b.Keys.OrderBy(k => k));
         foreach (var k in a.Keys) Assert.True(a[k].SequenceEqual(b[k]), $"column {k} differs");
