@@ -130,8 +130,13 @@ public sealed class SlurmArrayTests(UnshardedReference reference) : IClassFixtur
         Assert.True(update.Code == 0, update.Output);
 
         // Slurm holds a requeued task back for about two minutes; release both as soon as they are pending again
-        LocalSlurm.WaitFor(() => LocalSlurm.State(task1) is "PENDING" or "RUNNING" or "COMPLETED" && File.ReadAllText(Log(dir, 1)).Contains("requeueing"),
-                           Limit, $"{task1} to requeue itself", () => Logs(dir));
+        LocalSlurm.WaitFor(() =>
+        {
+            if (File.ReadAllText(Log(dir, 1)).Contains("requeueing")) return true;
+            string state = LocalSlurm.State(task1);
+            Assert.False(state is "COMPLETED" or "FAILED" or "CANCELLED", $"{task1} ended ({state}) without requeueing itself\n{Logs(dir)}");
+            return false;
+        }, Limit, $"{task1} to requeue itself", () => Logs(dir));
         foreach (var t in new[] { task1, task2 })
             if (LocalSlurm.State(t) == "PENDING") LocalSlurm.Run("scontrol", "update", $"jobid={t}", "StartTime=now");
 
