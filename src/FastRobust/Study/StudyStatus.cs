@@ -44,7 +44,8 @@ public sealed class StudyStatus
             foreach (var d in shardDirs)
             {
                 var record = ShardRecord.Read(d);
-                var mine = record is null ? [] : record.Units.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+                // a lone shard (1/1) runs every model and records nothing
+                var mine = record is not null ? record.Units.Where(byId.ContainsKey).Select(id => byId[id]).ToList() : shardDirs.Count == 1 ? units : [];
                 rows.Add(Count(record?.Shard ?? Path.GetFileName(d), new StudyDirectory(d), mine, record?.Assignment));
                 lists.Add(mine.Select(u => u.Index).ToList());
             }

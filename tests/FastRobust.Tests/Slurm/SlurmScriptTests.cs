@@ -144,6 +144,17 @@ public sealed class SlurmScriptTests : IDisposable
         Assert.Equal(0, status.Shards.Sum(s => s.Done + s.Running + s.Failed));
     }
 
+    [Fact]
+    public void AOneTaskArrayRunsEveryModelInItsOneShard()
+    {
+        var study = StudyFile.Parse(Study, "zoo");
+        string dir = Path.Combine(_dir, "one");
+        var r = SlurmSubmission.Submit(study, dir, Options(1) with { WorkingDirectory = _dir }, force: false, dryRun: true);
+        Assert.Contains("--array=1-1", Directives(File.ReadAllText(r.ArrayScript)));
+        Assert.Equal(5, r.Balance.Units.Single().Count);
+        Assert.Equal(5, StudyStatus.Read(dir).Shards.Single().Left);
+    }
+
     [Theory]
     [InlineData("--tasks", "6", "more than the study's 5 models")]
     [InlineData("--time", "2 hours", "not a Slurm time")]

@@ -36,7 +36,7 @@ public static class SlurmSubmission
         var costs = UnitCost.Estimate(study, units);
         var index = units.Select((u, i) => (u.Id, i)).ToDictionary(p => p.Id, p => p.i);
         var balance = ShardBalance.FromUnits(lists.Select(l => l.Select(u => index[u.Id]).ToList()).ToList(), costs);
-        string assignment = string.Join("/", Enumerable.Range(1, o.Tasks).Select(i => ShardRecord.Read(SlurmScripts.ShardDir(studyDir, i))!.Assignment).Distinct());
+        string assignment = string.Join("/", Enumerable.Range(1, o.Tasks).Select(i => ShardRecord.Read(SlurmScripts.ShardDir(studyDir, i))?.Assignment ?? "one shard").Distinct());
 
         Directory.CreateDirectory(SlurmScripts.LogDir(studyDir));
         AtomicFile.WriteAllText(SlurmScripts.StudyPath(studyDir), study.Canonical + "\n");
