@@ -46,7 +46,7 @@ public sealed partial class IlgpuBackend : Backend
     private GpuCorruptions? _corruptions;
 
     /// <summary>The CIFAR-10-C corruptions that have kernels (kernels/Corruptions/); the others run on the host.</summary>
-    public override Shifts.ICorruptionKernels CorruptionKernels => _corruptions ??= new GpuCorruptions(this);
+    public override Shifts.Generation.ICorruptionKernels CorruptionKernels => _corruptions ??= new GpuCorruptions(this);
 
     private AcceleratorStream Stream => Accelerator.DefaultStream;
 

@@ -3,7 +3,7 @@ using FastRobust.Autograd;
 using FastRobust.Nn;
 using FastRobust.Nn.Optim;
 using FastRobust.Random;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using FastRobust.Tensors;
 using FastRobust.Training;
 

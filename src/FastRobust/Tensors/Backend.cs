@@ -28,7 +28,7 @@ public abstract class Backend
     public abstract void Synchronize();
 
     /// <summary>The device's corruption kernels (CIFAR-10-C), or null where corruptions run on the host only.</summary>
-    public virtual Shifts.ICorruptionKernels? CorruptionKernels => null;
+    public virtual Shifts.Generation.ICorruptionKernels? CorruptionKernels => null;
 
     // ---- elementwise over n contiguous elements ----
     public abstract void Unary(UnaryOp op, FloatBuffer x, FloatBuffer y, long n);
