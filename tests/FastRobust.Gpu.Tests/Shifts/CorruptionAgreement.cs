@@ -17,7 +17,7 @@ internal static class CorruptionAgreement
     {
         get
         {
-            var k = (GpuCorruptions)Backend.CorruptionKernels;
+            var k = (GpuCorruptions)CorruptionKernelRegistry.For(Backend)!;
             k.PoisonOutputs = true;
             return k;
         }

@@ -1,4 +1,5 @@
 using FastRobust.Data;
+using FastRobust.Tensors;
 using FastRobust.Util;
 
 namespace FastRobust.Shifts.Generation;
@@ -79,11 +80,11 @@ public static class Corruptions
     private static string Key(string s) => s.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "").Replace(" ", "");
 
     /// <summary>Corrupts a dataset (all images, labels kept); the result's values are k/255.</summary>
-    public static Dataset Apply(string name, int severity, Dataset clean, ulong seed, Tensors.Backend? backend = null) =>
+    public static Dataset Apply(string name, int severity, Dataset clean, ulong seed, Backend? backend = null) =>
         Apply(Get(name), severity, clean, seed, backend);
 
     /// <summary>As above, on <paramref name="backend"/>'s corruption kernels where it has one for this corruption, else on the host: the same images either way.</summary>
-    public static Dataset Apply(Corruption corruption, int severity, Dataset clean, ulong seed, Tensors.Backend? backend = null)
+    public static Dataset Apply(Corruption corruption, int severity, Dataset clean, ulong seed, Backend? backend = null)
     {
         var images = Apply(corruption, severity, clean.Images, clean.N, new ImageShape(clean.C, clean.H, clean.W), seed, 0, backend);
         return new Dataset($"{clean.Name}-{corruption.Name}-{severity}", images, clean.Labels, clean.C, clean.H, clean.W, clean.Classes);
@@ -94,7 +95,7 @@ public static class Corruptions
         Apply(Get(name), severity, images, n, shape, seed, firstIndex);
 
     public static float[] Apply(Corruption corruption, int severity, ReadOnlySpan<float> images, int n, ImageShape shape, ulong seed, long firstIndex = 0,
-        Tensors.Backend? backend = null)
+        Backend? backend = null)
     {
         var bytes = ToBytes(images, (long)n * shape.Size);
         var result = ApplyBytes(corruption, severity, bytes, n, shape, seed, firstIndex, backend);
@@ -108,19 +109,23 @@ public static class Corruptions
     /// the host. The kernels give the host's bytes (tests/FastRobust.Gpu.Tests/Shifts), so which ran does not show.
     /// </summary>
     public static byte[] ApplyBytes(Corruption corruption, int severity, ReadOnlySpan<byte> images, int n, ImageShape shape, ulong seed, long firstIndex,
-        Tensors.Backend? backend)
+        Backend? backend)
     {
-        if (backend?.CorruptionKernels is { } kernels && kernels.Supports(corruption, shape))
+        if (CorruptionKernelRegistry.For(backend) is { } kernels && kernels.Supports(corruption, shape))
             return kernels.ApplyBytes(corruption, severity, images, n, shape, seed, firstIndex);
-        return ApplyBytes(corruption, severity, images, n, shape, seed, firstIndex);
+        return OnHost(corruption, severity, images, n, shape, seed, firstIndex, (backend ?? Device.Cpu.Backend).HostThreads);
     }
 
     /// <summary>Whether <paramref name="backend"/> runs this corruption on its own kernels (else the host does).</summary>
-    public static bool OnDevice(Corruption corruption, ImageShape shape, Tensors.Backend? backend) =>
-        backend?.CorruptionKernels is { } kernels && kernels.Supports(corruption, shape);
+    public static bool OnDevice(Corruption corruption, ImageShape shape, Backend? backend) =>
+        CorruptionKernelRegistry.For(backend) is { } kernels && kernels.Supports(corruption, shape);
 
     /// <summary>The core, on the host: 8-bit NCHW in, 8-bit NCHW out (make_cifar_c.py's np.uint8 truncation).</summary>
-    public static byte[] ApplyBytes(Corruption corruption, int severity, ReadOnlySpan<byte> images, int n, ImageShape shape, ulong seed, long firstIndex = 0)
+    public static byte[] ApplyBytes(Corruption corruption, int severity, ReadOnlySpan<byte> images, int n, ImageShape shape, ulong seed, long firstIndex = 0) =>
+        OnHost(corruption, severity, images, n, shape, seed, firstIndex, Device.Cpu.Backend.HostThreads);
+
+    /// <summary>The host core over <paramref name="threads"/> threads; each image draws from its own stream, so the bytes do not depend on them.</summary>
+    private static byte[] OnHost(Corruption corruption, int severity, ReadOnlySpan<byte> images, int n, ImageShape shape, ulong seed, long firstIndex, int threads)
     {
         Check(corruption, severity, shape);
         if (images.Length < (long)n * shape.Size) throw new ArgumentException($"{images.Length} bytes for {n} images of {shape}");
@@ -128,7 +133,7 @@ public static class Corruptions
         var dst = new byte[src.Length];
         const int block = 32;
         int blocks = (n + block - 1) / block;
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Backends.Cpu.CpuParallel.Workers }, () => new Workspace(),
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new Workspace(),
             (b, _, ws) =>
             {
                 var values = ws.Doubles(-1, shape.Size);

@@ -2,8 +2,8 @@ namespace FastRobust.Shifts.Generation;
 
 /// <summary>
 /// A device's corruption kernels: the same bytes as <see cref="Corruptions.ApplyBytes(Corruption, int, ReadOnlySpan{byte}, int, ImageShape, ulong, long)"/>
-/// for the corruptions it <see cref="Supports"/>. A backend that has them returns them from
-/// <see cref="Tensors.Backend.CorruptionKernels"/>; <see cref="Corruptions"/> falls back to the host for the rest.
+/// for the corruptions it <see cref="Supports"/>. A backend's kernels are found through
+/// <see cref="CorruptionKernelRegistry"/>; <see cref="Corruptions"/> falls back to the host for the rest.
 /// </summary>
 public interface ICorruptionKernels
 {

@@ -1,6 +1,4 @@
-using FastRobust.Tensors;
-
-namespace FastRobust.Autograd;
+namespace FastRobust.Tensors;
 
 /// <summary>
 /// Collects gradients during one backward pass. Each stored gradient is its own reference to the storage, so

@@ -1,6 +1,4 @@
-using FastRobust.Tensors;
-
-namespace FastRobust.Autograd;
+namespace FastRobust.Tensors;
 
 /// <summary>
 /// One recorded op on the define-by-run tape: its inputs and a closure that turns the gradient of its output
