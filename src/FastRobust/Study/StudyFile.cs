@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastRobust.Util;
 
@@ -66,24 +65,17 @@ public sealed record StudyFile
     public static StudyFile Load(string path)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: study file not found");
-        return Parse(File.ReadAllText(path), path);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException($"{path}: cannot read: {e.Message}"); }
+        return Parse(text, path);
     }
 
     public static StudyFile Parse(string text, string source)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e) { throw new InputException($"{source}: not valid JSON: {e.Message}"); }
+        var root = JsonInput.Parse(text, source, "the study file");
         if (root is not JsonObject o) throw new InputException($"{source}: a study file is a JSON object");
-        try { return Read(o, root, source); }
-        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
-        {
-            // System.Text.Json.Nodes reports a repeated key when the object is first read
-            throw new InputException($"{source}: duplicate key in the study file ({e.Message})");
-        }
+        return Read(o, root, source);
     }
 
     private static StudyFile Read(JsonObject o, JsonNode root, string source)

@@ -69,6 +69,12 @@ public static class StudyRunner
         foreach (var u in units)
         {
             UnitRunner.ValidateTraining(u, source);
+            if (u.FamilyArgs != null)
+            {
+                // the architecture as the run builds it (input size aside): an unknown grid key or a bad value fails here
+                try { ModelFamilies.Build(u.FamilyArgs, [3, 32, 32], 10, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]); }
+                catch (InputException e) { throw new InputException($"{source}: model {u.Id}: {e.Message}"); }
+            }
             if (u.Source == "loaded")
             {
                 ModelSpec.Load(u.Spec!);
@@ -76,8 +82,14 @@ public static class StudyRunner
             }
         }
         ConditionEvaluator.Validate(study, source);
-        try { UnitRunner.MeasureOptions(study, 0); }
-        catch (InputException e) { throw new InputException($"{source}: {e.Message}"); }
+        // each setting alone first, so a bad one is named; then all together (a bracket's two ends)
+        foreach (var (key, value) in study.MeasureSettings)
+        {
+            try { UnitRunner.MeasureOptions(study with { MeasureSettings = new Dictionary<string, string> { [key] = value } }, 0).Validate(); }
+            catch (InputException e) { throw new InputException($"{source}: measure_settings.{key}: {e.Message}"); }
+        }
+        try { UnitRunner.MeasureOptions(study, 0).Validate(); }
+        catch (InputException e) { throw new InputException($"{source}: measure_settings: {e.Message}"); }
     }
 
     public static StudyData LoadData(StudyFile study)

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FastRobust.Util;
+
+/// <summary>
+/// The one way user JSON is read (model specs, study files, safetensors headers, benchmark exports): comments and
+/// trailing commas allowed, a repeated key refused (JSON leaves its meaning open, and two readers could take
+/// different values), and every failure an <see cref="InputException"/> that names the file.
+/// </summary>
+public static class JsonInput
+{
+    /// <summary>Nesting deeper than any file we read needs; deeper input is refused, not recursed into.</summary>
+    public const int MaxDepth = 64;
+
+    public static readonly JsonDocumentOptions Options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        AllowDuplicateProperties = false,
+        MaxDepth = MaxDepth,
+    };
+
+    /// <summary>Parses <paramref name="text"/>; <paramref name="what"/> says what the file is ("model spec", ...).</summary>
+    public static JsonNode? Parse(string text, string source, string what) =>
+        Guard(() => JsonNode.Parse(text, documentOptions: Options), source, what);
+
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8, string source, string what)
+    {
+        // a span cannot enter the lambda: copy (headers are small)
+        byte[] copy = utf8.ToArray();
+        return Guard(() => JsonNode.Parse(copy, documentOptions: Options), source, what);
+    }
+
+    public static JsonDocument ParseDocument(Stream stream, string source, string what) =>
+        Guard(() => JsonDocument.Parse(stream, Options), source, what);
+
+    private static T Guard<T>(Func<T> parse, string source, string what)
+    {
+        try { return parse(); }
+        catch (JsonException e) { throw new InputException($"{source}: {what} is not valid JSON: {Message(e)}"); }
+        catch (ArgumentException e) { throw new InputException($"{source}: {what} is not valid JSON: {e.Message}"); }
+        catch (InvalidOperationException e) { throw new InputException($"{source}: {what} is not valid JSON: {e.Message}"); }
+    }
+
+    /// <summary>System.Text.Json's message with its path and position, on one line.</summary>
+    private static string Message(JsonException e) => e.Message.ReplaceLineEndings(" ");
+}
