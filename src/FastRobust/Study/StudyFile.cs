@@ -54,6 +54,9 @@ public sealed record StudyFile
     /// <summary>The file's text with comments and formatting removed: what a study directory remembers.</summary>
     public string Canonical { get; init; } = "";
 
+    /// <summary>The most models one study file may expand to.</summary>
+    public const int MaxUnits = 100_000;
+
     public static readonly string[] TrainingKeys = ["epochs", "batch", "optimizer", "lr", "momentum", "weight_decay", "nesterov", "schedule", "augment", "label_smoothing"];
     public static readonly string[] MeasureGroups = ["performance", "norms", "sharpness"];
     public static readonly string[] ConditionTypes = ["clean", "attack", "noise", "shift"];
@@ -100,6 +103,10 @@ public sealed record StudyFile
             Samples = r.Bool(o, "samples", false),
             Canonical = root.ToJsonString(),
         };
+        // the grid is a product: a few long lists make millions of models, which is a typo, not a plan
+        double units = study.Models.Sum(m => m.Grid.Concat(m.TrainingGrid).Aggregate(1.0, (a, g) => a * g.Values.Length)) * study.Seeds.Length;
+        if (units > MaxUnits)
+            throw new InputException($"{source}: the models' grids and seeds expand to {units:G4} models, more than {MaxUnits} (split the study into several files)");
         if (!study.Conditions.Any(c => c.Type == "clean"))
             throw new InputException($"{source}: 'conditions' must include {{\"type\": \"clean\"}}: every robustness notion is relative to clean accuracy");
         return study;

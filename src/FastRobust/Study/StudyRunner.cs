@@ -69,6 +69,8 @@ public static class StudyRunner
         foreach (var u in units)
         {
             UnitRunner.ValidateTraining(u, source);
+            if (System.Text.Encoding.UTF8.GetByteCount(u.Id) > 200)
+                throw new InputException($"{source}: model id '{u.Id[..40]}…' is longer than a directory name may be (shorten the grid's values or give the entry a 'name')");
             if (u.FamilyArgs != null)
             {
                 // the architecture as the run builds it (input size aside): an unknown grid key or a bad value fails here
@@ -77,7 +79,8 @@ public static class StudyRunner
             }
             if (u.Source == "loaded")
             {
-                ModelSpec.Load(u.Spec!);
+                try { ModelSpec.Load(u.Spec!); }
+                catch (InputException e) { throw new InputException($"{source}: model {u.Id}: {e.Message}"); }
                 if (!File.Exists(u.Weights)) throw new InputException($"{source}: weights file {u.Weights} not found");
             }
         }

@@ -38,6 +38,10 @@ public static class JsonInput
     private static T Guard<T>(Func<T> parse, string source, string what)
     {
         try { return parse(); }
+        catch (JsonException e) when (e.Message.Contains("uplicate", StringComparison.Ordinal))
+        {
+            throw new InputException($"{source}: {what} has a duplicate key: {Message(e)}");
+        }
         catch (JsonException e) { throw new InputException($"{source}: {what} is not valid JSON: {Message(e)}"); }
         catch (ArgumentException e) { throw new InputException($"{source}: {what} is not valid JSON: {e.Message}"); }
         catch (InvalidOperationException e) { throw new InputException($"{source}: {what} is not valid JSON: {e.Message}"); }
