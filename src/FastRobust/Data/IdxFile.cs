@@ -83,11 +83,11 @@ internal static class IdxFile
         return (dims, data);
     }
 
-    /// <summary>Up to <paramref name="count"/> bytes, in pieces of at most 16 MiB, so the buffer grows only with the data actually there.</summary>
+    /// <summary>Up to <paramref name="count"/> bytes, in pieces of at most 1 MiB, so the buffer grows only with the data actually there.</summary>
     private static byte[] ReadGrowing(Stream s, long count)
     {
         using var buffer = new MemoryStream();
-        var piece = new byte[(int)Math.Min(count, 16 << 20)];
+        var piece = new byte[(int)Math.Min(count, 1 << 20)];
         while (buffer.Length < count)
         {
             int want = (int)Math.Min(piece.Length, count - buffer.Length);

@@ -25,15 +25,29 @@ public static class JsonInput
     public static JsonNode? Parse(string text, string source, string what) =>
         Guard(() => JsonNode.Parse(text, documentOptions: Options), source, what);
 
-    public static JsonNode? Parse(ReadOnlySpan<byte> utf8, string source, string what)
+    public static JsonNode? Parse(byte[] utf8, string source, string what)
     {
-        // a span cannot enter the lambda: copy (headers are small)
-        byte[] copy = utf8.ToArray();
-        return Guard(() => JsonNode.Parse(copy, documentOptions: Options), source, what);
+        CheckUtf8(utf8, source, what);
+        return Guard(() => JsonNode.Parse(utf8, documentOptions: Options), source, what);
     }
 
-    public static JsonDocument ParseDocument(Stream stream, string source, string what) =>
-        Guard(() => JsonDocument.Parse(stream, Options), source, what);
+    public static JsonDocument ParseDocument(Stream stream, string source, string what)
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        byte[] utf8 = buffer.ToArray();
+        CheckUtf8(utf8, source, what);
+        return Guard(() => JsonDocument.Parse(utf8, Options), source, what);
+    }
+
+    /// <summary>
+    /// Invalid UTF-8 inside a string or a key passes the parser and fails later, when the text is first read, with
+    /// an exception that names nothing: refuse it here.
+    /// </summary>
+    private static void CheckUtf8(byte[] utf8, string source, string what)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new InputException($"{source}: {what} is not valid UTF-8 text");
+    }
 
     private static T Guard<T>(Func<T> parse, string source, string what)
     {
