@@ -122,6 +122,20 @@ public sealed class BadInputTests : IDisposable
         AssertOnlyInputs(Inputs);
     }
 
+    [Fact]
+    public void AFailureWhileWritingNamesThePathAndLeavesNothing()
+    {
+        // what a full disk does mid-write: the temporary file goes, the error is the user's, with the path
+        var e = Assert.Throws<Util.InputException>(() => Util.AtomicFile.Write(P("out.bin"), s =>
+        {
+            s.WriteByte(1);
+            throw new IOException("No space left on device");
+        }));
+        Assert.Contains(P("out.bin"), e.Message);
+        Assert.Contains("No space left on device", e.Message);
+        AssertOnlyInputs();
+    }
+
     // ---- 2, 9, 10, 14: safetensors ----
 
     /// <summary>Rewrites the header of the saved weights through <paramref name="edit"/> (same data bytes).</summary>
