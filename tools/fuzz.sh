@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 export FASTROBUST_FUZZ_ITERATIONS="${1:-100000}"
 dotnet build tests/FastRobust.Tests/FastRobust.Tests.csproj -c Release -v quiet -nologo
 dotnet test tests/FastRobust.Tests/FastRobust.Tests.csproj -c Release --no-build -v quiet --filter "FullyQualifiedName~Fuzz" \
-  --logger "console;verbosity=detailed" | grep -E '^ *fuzz |Passed!|Failed!|Failed |CsCheckException|Exception :'
+  --logger "console;verbosity=detailed" | grep -E '^ *fuzz |Total tests|Passed:|Failed|CsCheckException|Exception :'
