@@ -335,6 +335,20 @@ public sealed class BadInputTests : IDisposable
         AssertOnlyInputs("bad.jsonc");
     }
 
+    // ---- 7: readers follow symbolic links ----
+
+    [Fact]
+    public void ACifarBatchBehindASymbolicLinkIsReadAtItsTargetsSize()
+    {
+        var bytes = new byte[2 * Cifar10Reader.RecordBytes];
+        bytes[Cifar10Reader.RecordBytes] = 7;
+        File.WriteAllBytes(P("real.bin"), bytes);
+        File.CreateSymbolicLink(P("link.bin"), P("real.bin"));
+        var data = Cifar10Reader.Read([P("link.bin")], "linked");
+        Assert.Equal(2, data.N);
+        Assert.Equal(new[] { 0, 7 }, data.Labels);
+    }
+
     // ---- 15: temporary files and names ----
 
     [Fact]
