@@ -80,7 +80,9 @@ public static class ModelFamilies
             default:
                 throw new InputException($"unknown model family '{name}' (known: {string.Join(", ", Names)}) — or give a spec .json file");
         }
-        return new ModelSpec(input, classes, layers);
+        // the spec's own checks (shapes, the memory budget) say what is wrong; the family text says where
+        try { return new ModelSpec(input, classes, layers); }
+        catch (InputException e) { throw new InputException($"{text}: {e.Message}"); }
     }
 
     private static void AddConv(List<LayerSpec> layers, int outChannels, bool bn)

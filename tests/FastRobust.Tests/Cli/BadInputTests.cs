@@ -237,6 +237,14 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void AFamilyOverTheBudgetIsNamed()
+    {
+        var r = Run("train", "--dataset", "mnist", "--model", "custom-cnn:width=5000,depth=2", "--out", P("run"), "--device", "cpu");
+        AssertUserError(r, "custom-cnn:width=5000,depth=2", ModelMemory.Variable);
+        AssertOnlyInputs();
+    }
+
+    [Fact]
     public void MemorySizesParse()
     {
         Assert.Equal(16L << 30, ModelMemory.ParseSize("16G"));
