@@ -61,6 +61,7 @@ public static class StudyCommand
         var (study, source) = Load(file, preset);
         var shard = Shard.Parse(shardText);
         string dir = outDir ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name) + (shard.Count > 1 ? $"-shard{shard.Index}of{shard.Count}" : ""));
+        OutputPath.CheckDirectory(dir, outDir is null ? "the study directory" : "--out");
         var dev = device is null ? null : CommonOptions.OpenDevice(device);
         using var stop = StudyStop.OnSignals(StudyStop.DefaultGrace, line => Console.Error.WriteLine(line));
         var outcome = BarStudyProgress.Run(p => StudyRunner.Run(study, source, dir, shard, force, dev, p, assignment, stop));
