@@ -84,7 +84,7 @@ public static class UnitCost
             {
                 "clean" => testImages,
                 "noise" => c.Levels.Length * attackImages,
-                "shift" => c.Levels.Length * testImages * (c.Name == "all" ? Shifts.Corruptions.All.Count : c.Name == "benchmark" ? Shifts.Corruptions.Benchmark.Count : 1),
+                "shift" => c.Levels.Length * testImages * (c.Name == "all" ? Shifts.Generation.Corruptions.All.Count : c.Name == "benchmark" ? Shifts.Generation.Corruptions.Benchmark.Count : 1),
                 "attack" => c.Levels.Length * attackImages * PassesPerAttackStep * AttackSteps(c),
                 _ => 0,
             };
