@@ -37,6 +37,7 @@ public static class StudyCommand
             var (study, _) = Load(r.GetValue(file), r.GetValue(preset));
             if (r.GetValue(shard) != "1/1") throw new InputException("--slurm makes the shards itself (--tasks N); leave out --shard");
             string dir = r.GetValue(output) ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name));
+            OutputPath.CheckDirectory(dir, r.GetValue(output) is null ? "the study directory" : "--out");
             return slurm.Run(r, study, dir, r.GetValue(device), r.GetValue(assignment), r.GetValue(force), Console.Out);
         });
         return cmd;

@@ -8,7 +8,7 @@ namespace FastRobust.Study.Slurm;
 /// options, and what the tasks run (the dotnet host and CLI assembly on the shared filesystem, the working
 /// directory, the data folder).
 /// </summary>
-public sealed partial record SlurmOptions
+public sealed record SlurmOptions
 {
     public required int Tasks { get; init; }
     public string? Partition { get; init; }
@@ -36,8 +36,8 @@ public sealed partial record SlurmOptions
     {
         if (Tasks < 1) throw new InputException($"--tasks must be at least 1, got {Tasks}");
         if (Tasks > units) throw new InputException($"--tasks {Tasks} is more than the study's {units} models; every task needs at least one");
-        if (Partition != null && !NameLike().IsMatch(Partition)) throw new InputException($"--partition '{Partition}' is not a partition name (letters, digits, '-', '_', '.', ',')");
-        if (Time != null && !TimeLike().IsMatch(Time))
+        if (Partition != null && !NameRegex.IsMatch(Partition)) throw new InputException($"--partition '{Partition}' is not a partition name (letters, digits, '-', '_', '.', ',')");
+        if (Time != null && !TimeRegex.IsMatch(Time))
             throw new InputException($"--time '{Time}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
         if (CpusPerTask is < 1) throw new InputException($"--cpus-per-task must be at least 1, got {CpusPerTask}");
         if (GpusPerTask is < 0) throw new InputException($"--gpus-per-task must be 0 or more, got {GpusPerTask}");
@@ -46,9 +46,8 @@ public sealed partial record SlurmOptions
                 throw new InputException($"--sbatch-arg '{a}' must be one sbatch option on one line, starting with '-' (e.g. --sbatch-arg=--account=lab)");
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.,-]+$")]
-    private static partial Regex NameLike();
+    private static readonly Regex NameRegex = new(@"^[A-Za-z0-9_.,-]+$");
 
-    [GeneratedRegex(@"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE|unlimited|infinite)$")]
-    private static partial Regex TimeLike();
+    private static readonly Regex TimeRegex =
+        new(@"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE|unlimited|infinite)$");
 }
