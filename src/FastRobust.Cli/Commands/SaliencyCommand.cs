@@ -27,6 +27,7 @@ public static class SaliencyCommand
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             using var m = Model.Load(r.GetValue(model)!, r.GetValue(weights)!, dev);
             string inPath = r.GetValue(input)!, labelPath = r.GetValue(labels)!;
@@ -37,11 +38,11 @@ public static class SaliencyCommand
             BatchedInference.CheckLabels(m, y, labelPath);
             var grad = BatchedInference.LossInputGradient(m, images, y, CommonOptions.Positive(r.GetValue(batch), "--batch"));
             Npy.WriteFloat32(r.GetValue(output)!, grad, shape);
-            Console.WriteLine($"wrote input gradient {Tensors.Tensor.ShapeString(shape)} to {r.GetValue(output)}");
+            stdout.WriteLine($"wrote input gradient {Tensors.Tensor.ShapeString(shape)} to {r.GetValue(output)}");
             if (r.GetValue(png) is { } dir)
             {
                 string file = WritePng(dir, images, grad, shape, Math.Min(shape[0], Math.Max(1, r.GetValue(pngLimit))));
-                Console.WriteLine($"wrote {file}");
+                stdout.WriteLine($"wrote {file}");
             }
             return 0;
         });

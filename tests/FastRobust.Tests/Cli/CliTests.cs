@@ -1,10 +1,8 @@
-using System.CommandLine;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Data;
 using FastRobust.Nn;
 using FastRobust.Tensors;
 using Xunit;
+using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Cli;
 
@@ -14,15 +12,6 @@ public sealed class CliTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("fr-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, true);
-
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        int code = CliRunner.Run(root, args, stderr: err);
-        return (code, err.ToString());
-    }
 
     private string P(string name) => Path.Combine(_dir, name);
 
@@ -44,7 +33,7 @@ public sealed class CliTests : IDisposable
     public void UnknownVerbAndMissingOptionExitWithTwo()
     {
         Assert.Equal(2, Run("frobnicate").Code);
-        var (code, err) = Run("predict", "--model", "m.json");
+        var (code, _, err) = Run("predict", "--model", "m.json");
         Assert.Equal(2, code);
         Assert.Contains("--weights", err);
     }
@@ -53,7 +42,7 @@ public sealed class CliTests : IDisposable
     public void PredictWritesLogitsThatMatchTheEngine()
     {
         var (spec, weights) = SaveModel();
-        var (code, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("logits.npy"), "--device", "cpu");
+        var (code, _, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("logits.npy"), "--device", "cpu");
         Assert.True(code == 0, err);
         var (logits, shape) = Npy.ReadFloat32(P("logits.npy"));
         Assert.Equal(new[] { 3, 10 }, shape);
@@ -67,7 +56,7 @@ public sealed class CliTests : IDisposable
     {
         SaveModel();
         File.WriteAllText(P("bad.json"), """{"input": [1, 28, 28], "classes": 10, "layers": [{"type": "softmax"}]}""");
-        var (code, err) = Run("predict", "--model", P("bad.json"), "--weights", P("model.safetensors"), "--input", P("x.npy"), "--out", P("logits.npy"));
+        var (code, _, err) = Run("predict", "--model", P("bad.json"), "--weights", P("model.safetensors"), "--input", P("x.npy"), "--out", P("logits.npy"));
         Assert.Equal(2, code);
         Assert.Contains("bad.json", err);
         Assert.Contains("unknown layer type 'softmax'", err);
@@ -81,7 +70,7 @@ public sealed class CliTests : IDisposable
         var (spec, weights) = SaveModel();
         var bytes = File.ReadAllBytes(weights);
         File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
-        var (code, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"));
+        var (code, _, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"));
         Assert.Equal(2, code);
         Assert.Contains("model.safetensors", err);
         Assert.False(File.Exists(P("g.npy")));
@@ -92,7 +81,7 @@ public sealed class CliTests : IDisposable
     {
         var (spec, weights) = SaveModel();
         Npy.WriteFloat32(P("rgb.npy"), new float[2 * 3 * 32 * 32], [2, 3, 32, 32]);
-        var (code, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("rgb.npy"), "--out", P("logits.npy"));
+        var (code, _, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("rgb.npy"), "--out", P("logits.npy"));
         Assert.Equal(2, code);
         Assert.Contains("rgb.npy", err);
         Assert.Contains("[N, 1, 28, 28]", err);
@@ -103,7 +92,7 @@ public sealed class CliTests : IDisposable
     {
         var (spec, weights) = SaveModel();
         Npy.WriteLabels(P("bad-y.npy"), [1, 12, 3]);
-        var (code, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("bad-y.npy"), "--out", P("g.npy"));
+        var (code, _, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("bad-y.npy"), "--out", P("g.npy"));
         Assert.Equal(2, code);
         Assert.Contains("label 12 at index 1", err);
     }
@@ -112,7 +101,7 @@ public sealed class CliTests : IDisposable
     public void SaliencyWritesGradientAndPng()
     {
         var (spec, weights) = SaveModel();
-        var (code, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"), "--png", P("png"));
+        var (code, _, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"), "--png", P("png"));
         Assert.True(code == 0, err);
         var (g, shape) = Npy.ReadFloat32(P("g.npy"));
         Assert.Equal(new[] { 3, 1, 28, 28 }, shape);
@@ -135,7 +124,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void TrainOnBundledMnistWritesAModelThatLoads()
     {
-        var (code, err) = Run("train", "--dataset", "mnist", "--model", "custom-cnn:depth=1,width=8,hidden=32", "--epochs", "1", "--batch", "32",
+        var (code, _, err) = Run("train", "--dataset", "mnist", "--model", "custom-cnn:depth=1,width=8,hidden=32", "--epochs", "1", "--batch", "32",
             "--optimizer", "adam", "--lr", "0.003", "--limit", "2048", "--test-limit", "512", "--out", P("run"), "--device", "cpu", "--seed", "3");
         Assert.True(code == 0, err);
         foreach (var f in new[] { "model.json", "model.safetensors", "init.safetensors", "training.json" })

@@ -1,10 +1,8 @@
-using System.CommandLine;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Nn;
 using FastRobust.Tables;
 using FastRobust.Tensors;
 using Xunit;
+using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Measures;
 
@@ -14,18 +12,6 @@ public sealed class MeasureCliTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("fr-measure-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        var outWriter = new StringWriter();
-        var saved = Console.Out;
-        Console.SetOut(outWriter);
-        try { return (CliRunner.Run(root, args, stdout: outWriter, stderr: err), outWriter.ToString(), err.ToString()); }
-        finally { Console.SetOut(saved); }
-    }
 
     private string P(string name) => Path.Combine(_dir, name);
 
