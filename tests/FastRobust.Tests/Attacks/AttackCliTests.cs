@@ -2,20 +2,15 @@ using FastRobust.Attacks;
 using FastRobust.Data;
 using FastRobust.Tables;
 using Xunit;
+using FastRobust.Tests.Cli;
 using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Attacks;
 
 /// <summary>The attack verb end to end, in process: outputs, and one clear error with exit code 2 before any work on bad input.</summary>
-public sealed class AttackCliTests : IDisposable
+public sealed class AttackCliTests : CliTestFolder
 {
     private static readonly AttackFixture F = AttackFixture.Instance;
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-attack-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     /// <summary>Writes the first n fixture images and labels as .npy; returns the common arguments.</summary>
     private string[] Inputs(int n = 8)
     {

@@ -21,3 +21,14 @@ public static class CliHarness
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 }
+
+/// <summary>A CLI test class's scratch folder (one per test, as xunit makes one instance per test), deleted afterwards.</summary>
+public abstract class CliTestFolder : IDisposable
+{
+    protected string Dir { get; } = Directory.CreateTempSubdirectory("fr-cli-").FullName;
+
+    /// <summary>The path of <paramref name="name"/> in the folder.</summary>
+    protected string P(string name) => Path.Combine(Dir, name);
+
+    public void Dispose() => Directory.Delete(Dir, true);
+}

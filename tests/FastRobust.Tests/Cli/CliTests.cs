@@ -7,20 +7,14 @@ using static FastRobust.Tests.Cli.CliHarness;
 namespace FastRobust.Tests.Cli;
 
 /// <summary>The CLI end to end, in process: exit codes, one-line errors, and no half-written outputs.</summary>
-public sealed class CliTests : IDisposable
+public sealed class CliTests : CliTestFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     /// <summary>A small saved model and matching .npy inputs.</summary>
     private (string Spec, string Weights) SaveModel()
     {
         var spec = ModelFamilies.Build("custom-cnn:depth=1,width=4,hidden=8", [1, 28, 28], 10, [0.5f], [0.5f]);
         using var m = Model.Create(spec, Device.Cpu, 1);
-        m.Save(_dir);
+        m.Save(Dir);
         var x = new float[3 * 28 * 28];
         new System.Random(1).NextBytes(new byte[1]);
         for (int i = 0; i < x.Length; i++) x[i] = (i % 97) / 97f;
@@ -42,13 +36,16 @@ public sealed class CliTests : IDisposable
     public void PredictWritesLogitsThatMatchTheEngine()
     {
         var (spec, weights) = SaveModel();
-        var (code, _, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("logits.npy"), "--device", "cpu");
+        var (code, stdout, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("logits.npy"), "--device", "cpu");
         Assert.True(code == 0, err);
         var (logits, shape) = Npy.ReadFloat32(P("logits.npy"));
         Assert.Equal(new[] { 3, 10 }, shape);
         using var m = Model.Load(spec, weights, Device.Cpu);
         using var x = Tensor.FromArray(Npy.ReadFloat32(P("x.npy")).Data, [3, 1, 28, 28]);
         Assert.Equal(m.Forward(x).ToArray(), logits);
+        // the verb's report comes through the invocation's writer, not the process's console
+        Assert.Contains($"wrote logits [3, 10] to {P("logits.npy")}", stdout);
+        Assert.Contains("accuracy", stdout);
     }
 
     [Fact]

@@ -5,19 +5,14 @@ using FastRobust.Shifts;
 using FastRobust.Tables;
 using FastRobust.Tensors;
 using Xunit;
+using FastRobust.Tests.Cli;
 using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Shifts;
 
 /// <summary>The corrupt and evaluate verbs end to end on the bundled MNIST: files, layout, tables, errors.</summary>
-public sealed class ShiftCliTests : IDisposable
+public sealed class ShiftCliTests : CliTestFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-shift-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     [Fact]
     public void CorruptWritesACifar10CLikeFolderThatReadsBack()
     {
