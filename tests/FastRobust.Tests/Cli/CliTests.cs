@@ -23,6 +23,26 @@ public sealed class CliTests : CliTestFolder
         return (P("model.json"), P("model.safetensors"));
     }
 
+    /// <summary>
+    /// Every verb writes through the invocation's writers, so that tests in parallel read only their own output: no
+    /// file of the CLI but Program.cs (which hands the process's console to CliRunner) and Terminal.cs (which asks
+    /// whether a writer is that console) names Console (Spectre's AnsiConsole draws only on an interactive terminal).
+    /// </summary>
+    [Fact]
+    public void VerbsWriteOnlyThroughTheInvocationsWriters()
+    {
+        string? root = AppContext.BaseDirectory;
+        while (root != null && !File.Exists(Path.Combine(root, "FastRobust.sln"))) root = Path.GetDirectoryName(root);
+        Assert.NotNull(root);
+        var cli = Path.Combine(root!, "src", "FastRobust.Cli");
+        var files = Directory.GetFiles(cli, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && Path.GetFileName(f) is not ("Program.cs" or "Terminal.cs"))
+            .ToList();
+        Assert.Contains(files, f => f.EndsWith("PredictCommand.cs", StringComparison.Ordinal));
+        var offenders = files.Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"\bConsole\.")).ToList();
+        Assert.True(offenders.Count == 0, $"write through r.InvocationConfiguration.Output/Error instead of Console in: {string.Join(", ", offenders)}");
+    }
+
     [Fact]
     public void UnknownVerbAndMissingOptionExitWithTwo()
     {
