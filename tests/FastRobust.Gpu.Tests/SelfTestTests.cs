@@ -19,11 +19,11 @@ public class SelfTestTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void CudaWithoutAGpuIsAClearArgumentError()
+    public void CudaWithoutAGpuIsAClearInputError()
     {
         GpuDevices.Register();
         Skip.If(Device.CudaAvailable(), "this machine has a CUDA GPU, so asking for cuda is no error here");
-        var e = Assert.Throws<ArgumentException>(() => Device.Parse("cuda"));
+        var e = Assert.Throws<FastRobust.Util.InputException>(() => Device.Parse("cuda"));
         Assert.Contains("no CUDA", e.Message);
         Assert.Same(Device.Cpu, Device.Parse("auto"));
     }

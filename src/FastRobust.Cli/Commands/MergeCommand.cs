@@ -16,6 +16,7 @@ public static class MergeCommand
             var stdout = r.InvocationConfiguration.Output;
             var sources = r.GetValue(dirs)!;
             string outDir = r.GetValue(output) ?? sources[0];
+            Util.OutputPath.CheckDirectory(outDir, r.GetValue(output) is null ? "DIR" : "--out");
             int n = StudyMerge.Merge(sources, outDir);
             stdout.WriteLine($"merged {sources.Length} director{(sources.Length == 1 ? "y" : "ies")} into {outDir}: {n} models in the tables");
             return 0;
