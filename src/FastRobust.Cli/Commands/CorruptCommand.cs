@@ -4,7 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastRobust.Data;
 using FastRobust.Imaging;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
+using FastRobust.Shifts.Released;
 using FastRobust.Util;
 
 namespace FastRobust.Cli.Commands;

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using FastRobust.Data;
 using FastRobust.Nn;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Evaluation;
+using FastRobust.Shifts.Generation;
 using FastRobust.Util;
 
 namespace FastRobust.Cli.Commands;

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using FastRobust.Data;
 using FastRobust.Nn;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
+using FastRobust.Shifts.Released;
 using FastRobust.Tables;
 using FastRobust.Tensors;
 using Xunit;
