@@ -1,4 +1,4 @@
-using FastRobust.Shifts.Jpeg;
+using FastRobust.Shifts.Generation.Jpeg;
 using ILGPU;
 
 namespace FastRobust.Kernels;
