@@ -28,17 +28,19 @@ public static class StudyCommand
         slurm.AddTo(cmd);
         cmd.SetAction(r =>
         {
-            if (r.GetValue(status)) return StatusOf(r.GetValue(file), r.GetValue(preset));
+            var stdout = r.InvocationConfiguration.Output;
+            if (r.GetValue(status)) return StatusOf(r.GetValue(file), r.GetValue(preset), stdout);
             if (!slurm.Requested(r))
             {
                 slurm.CheckUnused(r);
-                return Run(r.GetValue(file), r.GetValue(preset), r.GetValue(output), r.GetValue(shard)!, r.GetValue(force), r.GetValue(device), r.GetValue(top), r.GetValue(assignment));
+                return Run(r.GetValue(file), r.GetValue(preset), r.GetValue(output), r.GetValue(shard)!, r.GetValue(force), r.GetValue(device), r.GetValue(top),
+                    stdout, r.GetValue(assignment));
             }
             var (study, _) = Load(r.GetValue(file), r.GetValue(preset));
             if (r.GetValue(shard) != "1/1") throw new InputException("--slurm makes the shards itself (--tasks N); leave out --shard");
             string dir = r.GetValue(output) ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name));
             OutputPath.CheckDirectory(dir, r.GetValue(output) is null ? "the study directory" : "--out");
-            return slurm.Run(r, study, dir, r.GetValue(device), r.GetValue(assignment), r.GetValue(force), Console.Out);
+            return slurm.Run(r, study, dir, r.GetValue(device), r.GetValue(assignment), r.GetValue(force), stdout);
         });
         return cmd;
     }
@@ -50,14 +52,15 @@ public static class StudyCommand
         return (StudyPresets.Load(preset ?? DefaultPreset), $"preset '{preset ?? DefaultPreset}'");
     }
 
-    private static int StatusOf(string? dir, string? preset)
+    private static int StatusOf(string? dir, string? preset, TextWriter stdout)
     {
         if (dir is null || preset != null) throw new InputException("--status takes the study directory: study DIR --status");
-        Console.Write(StudyStatus.Read(dir).Format());
+        stdout.Write(StudyStatus.Read(dir).Format());
         return 0;
     }
 
-    public static int Run(string? file, string? preset, string? outDir, string shardText, bool force, string? device, int top, string? assignment = null)
+    public static int Run(string? file, string? preset, string? outDir, string shardText, bool force, string? device, int top, TextWriter stdout,
+                          string? assignment = null)
     {
         var (study, source) = Load(file, preset);
         var shard = Shard.Parse(shardText);
@@ -65,15 +68,15 @@ public static class StudyCommand
         OutputPath.CheckDirectory(dir, outDir is null ? "the study directory" : "--out");
         var dev = device is null ? null : CommonOptions.OpenDevice(device);
         using var stop = StudyStop.OnSignals(StudyStop.DefaultGrace, line => Console.Error.WriteLine(line));
-        var outcome = BarStudyProgress.Run(p => StudyRunner.Run(study, source, dir, shard, force, dev, p, assignment, stop));
+        var outcome = BarStudyProgress.Run(stdout, p => StudyRunner.Run(study, source, dir, shard, force, dev, p, assignment, stop));
         if (outcome.Stopped)
         {
-            Console.WriteLine($"study '{study.Name}': stopped by a signal after {outcome.Ran} model(s); {outcome.Units - outcome.Skipped - outcome.Ran} left; run it again to resume");
+            stdout.WriteLine($"study '{study.Name}': stopped by a signal after {outcome.Ran} model(s); {outcome.Units - outcome.Skipped - outcome.Ran} left; run it again to resume");
             return StudyStop.ExitCode;
         }
-        Console.WriteLine($"study '{study.Name}': {outcome.Ran} model(s) run, {outcome.Skipped} already finished; {outcome.InTables} in the tables");
-        Console.WriteLine($"tables: {string.Join(", ", StudyDirectory.TableNames.Select(t => Path.Combine(outcome.Directory, t + ".parquet")).Where(File.Exists))}");
-        Console.WriteLine(StudyReport.Format(StudyReport.Strongest(outcome.Directory, top)));
+        stdout.WriteLine($"study '{study.Name}': {outcome.Ran} model(s) run, {outcome.Skipped} already finished; {outcome.InTables} in the tables");
+        stdout.WriteLine($"tables: {string.Join(", ", StudyDirectory.TableNames.Select(t => Path.Combine(outcome.Directory, t + ".parquet")).Where(File.Exists))}");
+        stdout.WriteLine(StudyReport.Format(StudyReport.Strongest(outcome.Directory, top)));
         return 0;
     }
 }

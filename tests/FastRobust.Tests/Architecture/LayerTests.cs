@@ -38,8 +38,9 @@ public class LayerTests
     /// <summary>What the plug-in assemblies may use of the core (their own namespaces aside).</summary>
     private static readonly (string Layer, string[] MayUse)[] PlugIns =
     [
-        // device code: the counter-based generator it shares with the host, and plain helpers
-        ("Kernels", ["Random", "Util"]),
+        // device code: the counter-based generator it shares with the host, plain helpers, and the host's own
+        // integer JPEG DCT (Shifts.Generation.Jpeg.JpegDct), which the JPEG corruption kernel calls
+        ("Kernels", ["Random", "Util", "Shifts.Generation"]),
         // the ILGPU backend: the op interface it implements, the corruptions whose kernels it registers, its kernels
         ("Gpu", ["Tensors", "Shifts.Generation", "Kernels"]),
         // the gpu-selftest verb's body: the backend, its corruptions, and a small training on both backends
