@@ -34,7 +34,7 @@ public static class StudyCommand
             {
                 slurm.CheckUnused(r);
                 return Run(r.GetValue(file), r.GetValue(preset), r.GetValue(output), r.GetValue(shard)!, r.GetValue(force), r.GetValue(device), r.GetValue(top),
-                    stdout, r.GetValue(assignment));
+                    stdout, r.InvocationConfiguration.Error, r.GetValue(assignment));
             }
             var (study, _) = Load(r.GetValue(file), r.GetValue(preset));
             if (r.GetValue(shard) != "1/1") throw new InputException("--slurm makes the shards itself (--tasks N); leave out --shard");
@@ -60,14 +60,14 @@ public static class StudyCommand
     }
 
     public static int Run(string? file, string? preset, string? outDir, string shardText, bool force, string? device, int top, TextWriter stdout,
-                          string? assignment = null)
+                          TextWriter stderr, string? assignment = null)
     {
         var (study, source) = Load(file, preset);
         var shard = Shard.Parse(shardText);
         string dir = outDir ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name) + (shard.Count > 1 ? $"-shard{shard.Index}of{shard.Count}" : ""));
         OutputPath.CheckDirectory(dir, outDir is null ? "the study directory" : "--out");
         var dev = device is null ? null : CommonOptions.OpenDevice(device);
-        using var stop = StudyStop.OnSignals(StudyStop.DefaultGrace, line => Console.Error.WriteLine(line));
+        using var stop = StudyStop.OnSignals(StudyStop.DefaultGrace, stderr.WriteLine);
         var outcome = BarStudyProgress.Run(stdout, p => StudyRunner.Run(study, source, dir, shard, force, dev, p, assignment, stop));
         if (outcome.Stopped)
         {

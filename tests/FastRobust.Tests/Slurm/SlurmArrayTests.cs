@@ -125,9 +125,6 @@ public sealed class SlurmArrayTests(UnshardedReference reference) : IClassFixtur
         LocalSlurm.WaitFor(() => LocalSlurm.State(task2) == "CANCELLED", Limit, $"{task2} to be cancelled", () => Logs(dir));
         var requeue = LocalSlurm.Run("scontrol", "requeue", task2);
         Assert.True(requeue.Code == 0, requeue.Output);
-        // a cancelled task fails the merge's afterok for good, even once requeued: point it at the tasks again
-        var update = LocalSlurm.Run("scontrol", "update", $"jobid={merge}", $"dependency=afterok:{task1}:{task2}");
-        Assert.True(update.Code == 0, update.Output);
 
         // Slurm holds a requeued task back for about two minutes; release both as soon as they are pending again
         LocalSlurm.WaitFor(() =>
@@ -139,6 +136,9 @@ public sealed class SlurmArrayTests(UnshardedReference reference) : IClassFixtur
         }, Limit, $"{task1} to requeue itself", () => Logs(dir));
         foreach (var t in new[] { task1, task2 })
             if (LocalSlurm.State(t) == "PENDING") LocalSlurm.Run("scontrol", "update", $"jobid={t}", "StartTime=now");
+        // a cancelled task fails the merge's afterok for good, even once requeued: point it at the tasks again
+        var update = LocalSlurm.Run("scontrol", "update", $"jobid={merge}", $"dependency=afterok:{task1}:{task2}");
+        Assert.True(update.Code == 0, update.Output);
 
         WaitForMerge(dir, merge);
         AssertMergedEqualsUnsharded(dir, merge);

@@ -56,7 +56,8 @@ public static class SlurmScripts
         b.Append("wait \"$pid\" 2>/dev/null; last=$?; [ \"$last\" != 127 ] && rc=$last\n");
         b.Append($"if [ \"$requeue\" = 1 ] && [ \"$rc\" = {StudyStop.ExitCode} ]; then\n");
         b.Append("  echo \"[$(date -u +%FT%TZ)] stopped before the time limit with models left: requeueing $task\"\n");
-        b.Append("  scontrol requeue \"$task\"\n");
+        b.Append("  # exit 0: the task is pending again, and a failed exit could count against the merge's dependency\n");
+        b.Append("  scontrol requeue \"$task\" && exit 0\n");
         b.Append("fi\n");
         b.Append("exit \"$rc\"\n");
         return b.ToString();
