@@ -6,7 +6,7 @@ namespace FastRobust.Nn;
 
 /// <summary>
 /// A model architecture: input shape [C, H, W], number of classes and the layer list, as the JSON spec of
-/// DESIGN.md. Parsing checks every field and walks the shapes through the layers, so a bad spec fails at load
+/// docs/model-files.md. Parsing checks every field and walks the shapes through the layers, so a bad spec fails at load
 /// time with the file, the layer index and the problem, never in the middle of a run.
 /// </summary>
 public sealed class ModelSpec
