@@ -13,7 +13,7 @@ namespace FastRobust.Gpu.Agreement;
 /// </summary>
 /// <remarks>
 /// The σ and α′ searches bisect on accuracies of perturbed models, a discrete decision per step: were one image's
-/// prediction to flip, the two searches would part by at least 2⁻⁴ of the bracket's width, far beyond the tolerance.
+/// prediction to flip, the two searches would part by at least 2⁻³ of the bracket's width, far beyond the tolerance.
 /// The problem is fixed (not drawn per run) so that no perturbed logit lies within rounding of a tie, and the searches
 /// run at full evaluation of a small set so each step's accuracy is decided on the same images on both backends.
 /// </remarks>
@@ -38,15 +38,16 @@ internal static class MeasureCases
         """;
 
     /// <summary>
-    /// Small searches (ILGPU's CPU accelerator is slow), the brackets narrowed towards this untrained model's values (the
-    /// magnitude-aware σ′ and α′ land inside them, so those bisections go both ways; the plain σ and α′ lie below the
-    /// first step and bisect down to it); every switch of what to compute stays at its default, on.
+    /// Small searches (ILGPU's CPU accelerator is slow), the brackets narrowed towards this untrained model's values:
+    /// σ′ lies inside its bracket, so that bisection goes both ways; the magnitude-box α′ is within tolerance at the
+    /// first step; the plain σ and α′ lie below the first steps and bisect down to them. Every switch of what to
+    /// compute stays at its default, on.
     /// </summary>
     public static MeasureOptions Options { get; } = new()
     {
         Seed = Seed, Batch = 32, SharpnessImages = N, SearchChunk = 32, SearchBatch = 32,
-        SigmaUpper = 0.25, SigmaSearchDepth = 5, MonteCarloSamples = 2, SigmaEvaluation = SearchEvaluation.Full,
-        AlphaUpper = 0.0625, AlphaSearchDepth = 4, WorstCaseRestarts = 2, AscentSteps = 2, AscentBatch = 32, WorstCaseImages = N,
+        SigmaUpper = 0.25, SigmaSearchDepth = 4, MonteCarloSamples = 2, SigmaEvaluation = SearchEvaluation.Full,
+        AlphaUpper = 0.0625, AlphaSearchDepth = 3, WorstCaseRestarts = 1, AscentSteps = 1, AscentBatch = 32, WorstCaseImages = N,
         OperatorNormIterations = 50,
     };
 
