@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// JPEG compression (src/FastRobust/Shifts/DigitalCorruptions.cs JpegCompression, codec in src/FastRobust/Shifts/Jpeg/)
+/// JPEG compression (src/FastRobust/Shifts/Generation/DigitalCorruptions.cs JpegCompression, codec in src/FastRobust/Shifts/Generation/Jpeg/)
 /// as a JPEG round trip without the Huffman stage: entropy coding is lossless, so the decoded pixels are a function of
 /// colour conversion, chroma downsampling, forward DCT, quantisation, dequantisation, inverse DCT, upsampling and the
 /// colour conversion back only (JpegCodec.RoundTrip skips it on the host too). All of it is integer arithmetic written

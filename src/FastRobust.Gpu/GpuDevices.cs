@@ -1,3 +1,4 @@
+using FastRobust.Shifts.Generation;
 using FastRobust.Tensors;
 using ILGPU;
 using ILGPU.Runtime;
@@ -10,7 +11,7 @@ namespace FastRobust.Gpu;
 /// <summary>
 /// Registers the ILGPU devices with the core: "cuda" (the first CUDA GPU) and "ilgpu-cpu" (the same kernels on
 /// ILGPU's CPU accelerator, for tests). One ILGPU context and one accelerator per device per process; each is
-/// created when first opened. Call <see cref="Register"/> once at start-up (the CLI does).
+/// created when first opened, and the backend's corruption kernels. Call <see cref="Register"/> once at start-up (the CLI does).
 /// </summary>
 public static class GpuDevices
 {
@@ -47,6 +48,8 @@ public static class GpuDevices
         Device.RegisterProvider("cuda", OpenCuda);
         Device.RegisterProvider("ilgpu-cpu", OpenSimulator);
         Device.CudaAvailable = () => CudaPresent.Value;
+        // the CIFAR-10-C corruptions that have kernels (kernels/Corruptions/); the others run on the host
+        CorruptionKernelRegistry.Register<IlgpuBackend>(backend => new GpuCorruptions(backend));
     }
 
     /// <summary>The context shared by both devices (for tools that compile kernels themselves).</summary>
@@ -55,7 +58,7 @@ public static class GpuDevices
     private static Device OpenCuda()
     {
         if (!CudaPresent.Value)
-            throw new ArgumentException("device 'cuda' is not available: ILGPU finds no CUDA GPU or driver on this machine " +
+            throw new FastRobust.Util.InputException("device 'cuda' is not available: ILGPU finds no CUDA GPU or driver on this machine " +
                                         "(use --device cpu, or auto to pick CUDA only when present)");
         var accelerator = SharedContext.Value.GetCudaDevice(0).CreateAccelerator(SharedContext.Value);
         return new Device("cuda", new IlgpuBackend(accelerator));

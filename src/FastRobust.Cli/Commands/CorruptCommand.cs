@@ -4,7 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastRobust.Data;
 using FastRobust.Imaging;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
+using FastRobust.Shifts.Released;
 using FastRobust.Util;
 
 namespace FastRobust.Cli.Commands;
@@ -44,6 +45,8 @@ public static class CorruptCommand
             int[] severities = Corruptions.ParseSeverities(r.GetValue(severity)!);
             string dir = r.GetValue(output)!;
             string? pngDir = r.GetValue(png);
+            OutputPath.CheckDirectory(dir, "--out");
+            if (pngDir != null) OutputPath.CheckDirectory(pngDir, "--png");
             ulong s = r.GetValue(seed);
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             var data = DataLocator.Load(name, r.GetValue(split)!);

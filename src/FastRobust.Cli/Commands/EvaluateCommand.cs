@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using FastRobust.Data;
 using FastRobust.Nn;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Evaluation;
+using FastRobust.Shifts.Generation;
 using FastRobust.Util;
 
 namespace FastRobust.Cli.Commands;
@@ -43,6 +44,7 @@ public static class EvaluateCommand
         cmd.SetAction(r =>
         {
             int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
+            if (r.GetValue(output) is { } o) OutputPath.CheckDirectory(o, "--out");
             int[] severities = Corruptions.ParseSeverities(r.GetValue(severity)!);
             int? lim = r.GetValue(limit) is int l ? CommonOptions.Positive(l, "--limit") : null;
             string? bm = r.GetValue(baseModel), bw = r.GetValue(baseWeights);

@@ -1,4 +1,4 @@
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 
 namespace FastRobust.Gpu.Agreement;
 
@@ -8,13 +8,13 @@ internal static class CorruptionCases
     public static IEnumerable<AgreementCase> All()
     {
         foreach (string name in GpuCorruptions.Names)
-            yield return new($"corruption {name}: the host's bytes at severities 1-5", ["CorruptionKernels"], t =>
+            yield return new($"corruption {name}: the host's bytes at severities 1-5", [], t =>
             {
                 // tests/FastRobust.Gpu.Tests/Shifts hold each kernel to its own stated tolerance; here the one that covers
                 // them all: at most a level off, in at most 1 of 1,000 values (KMath's transcendentals against .NET's in
                 // the last bits)
                 var corruption = Corruptions.Get(name);
-                var kernels = t.G.CorruptionKernels ?? throw t.Fail($"{t.Gpu.Name} has no corruption kernels");
+                var kernels = CorruptionKernelRegistry.For(t.G) ?? throw t.Fail($"{t.Gpu.Name} has no corruption kernels");
                 foreach (var shape in new[] { new ImageShape(3, 32, 32), new ImageShape(1, 28, 28) })
                 {
                     if (shape.C == 1 && !corruption.SupportsGray) continue;

@@ -44,5 +44,12 @@ internal static class MemoryCases
             t.Exact(results[0].Tail, results[1].Tail, "download at an offset");
             t.ExactInt(results[0].Ints, results[1].Ints, "int round trip");
         });
+        yield return new("host threads: the same count for the host work of either backend", ["HostThreads"], t =>
+        {
+            // host-side work done for a device (corruptions without a kernel) is split over this many threads; each
+            // image draws from its own stream, so the bytes do not depend on it, but it must be a usable count
+            t.True(t.C.HostThreads >= 1, $"cpu lends {t.C.HostThreads} host threads");
+            t.True(t.G.HostThreads == t.C.HostThreads, $"cpu lends {t.C.HostThreads} host threads, {t.Gpu.Name} {t.G.HostThreads}");
+        });
     }
 }
