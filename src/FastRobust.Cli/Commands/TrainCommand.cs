@@ -38,10 +38,12 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Output directory for model.json, model.safetensors, init.safetensors and training.json", Required = true };
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
+        var robustOptions = new RobustTrainingOptions();
         var cmd = new Command("train", "Train a classifier and save it as a spec plus safetensors weights (PyTorch nn.Sequential names)")
         {
             dataset, model, epochs, batch, optimizer, lr, momentum, wd, nesterov, schedule, smoothing, augment, valSplit, limit, testLimit, output, device, seed,
         };
+        foreach (var option in robustOptions.All) cmd.Options.Add(option);
         cmd.SetAction(r =>
         {
             string name = DataLocator.NormalizeName(r.GetValue(dataset)!);
@@ -49,6 +51,8 @@ public static class TrainCommand
             ulong s = r.GetValue(seed);
             int ep = CommonOptions.Positive(r.GetValue(epochs), "--epochs"), b = CommonOptions.Positive(r.GetValue(batch), "--batch");
             if (r.GetValue(lr) is var l && !(l > 0)) throw new InputException($"--lr must be positive, got {l}");
+            var robust = robustOptions.Read(r);
+            int robustEval = robustOptions.EvalLimit(r);
             double val = r.GetValue(valSplit);
             if (val < 0 || val >= 1) throw new InputException($"--val-split must be in [0, 1), got {val}");
 
@@ -81,13 +85,14 @@ public static class TrainCommand
             {
                 Epochs = ep, Batch = b, Optimizer = r.GetValue(optimizer)!, Lr = l, Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), Nesterov = r.GetValue(nesterov), Schedule = r.GetValue(schedule)!,
-                LabelSmoothing = r.GetValue(smoothing), Seed = s,
+                LabelSmoothing = r.GetValue(smoothing), Seed = s, Robust = robust, RobustEvalLimit = robustEval,
                 Augment = aug == "crop-flip" || (aug == "auto" && name == "cifar10") ? Augmentation.Standard : null,
             };
             string dir = r.GetValue(output)!;
             using var m = Model.Create(spec, dev, s);
             Console.WriteLine($"training {modelArg} ({m.ParameterCount:N0} parameters) on {train} with {options.Optimizer} lr {options.Lr} " +
                               $"({options.Schedule}), batch {b}, {ep} epoch(s), device {dev.Name}, seed {s}; evaluating on {evalName} ({test.N} images)");
+            if (robust.Active) Console.WriteLine(RobustTrainingOptions.Describe(robust));
             Directory.CreateDirectory(dir);
             m.SaveWeights(Path.Combine(dir, "init.safetensors"));
             var start = DateTime.UtcNow;
@@ -100,6 +105,8 @@ public static class TrainCommand
                 ["train_accuracy"] = last.TrainAccuracy.ToString("R", CultureInfo.InvariantCulture),
                 [$"{evalName}_accuracy"] = (last.TestAccuracy ?? double.NaN).ToString("R", CultureInfo.InvariantCulture),
             };
+            if (robust.Active) meta["adversarial"] = RobustOptions.MethodName(robust.Method);
+            if (last.TestRobustAccuracy is double ra) meta[$"{evalName}_robust_accuracy"] = ra.ToString("R", CultureInfo.InvariantCulture);
             m.Save(dir, meta);
             AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
             {
