@@ -55,7 +55,8 @@ public sealed record StudyFile
     /// <summary>The file's text with comments and formatting removed: what a study directory remembers.</summary>
     public string Canonical { get; init; } = "";
 
-    public static readonly string[] TrainingKeys = ["epochs", "batch", "optimizer", "lr", "momentum", "weight_decay", "nesterov", "schedule", "augment", "label_smoothing"];
+    public static readonly string[] TrainingKeys =
+        ["epochs", "batch", "optimizer", "lr", "momentum", "weight_decay", "nesterov", "schedule", "augment", "label_smoothing", .. RobustTrainingSettings.Keys];
     public static readonly string[] MeasureGroups = ["performance", "norms", "sharpness"];
     public static readonly string[] ConditionTypes = ["clean", "attack", "noise", "shift"];
 

@@ -29,8 +29,12 @@ public enum AdversarialMethod
 /// </summary>
 public sealed record RobustOptions
 {
-    [JsonConverter(typeof(JsonStringEnumConverter<AdversarialMethod>))]
+    [JsonIgnore]
     public AdversarialMethod Method { get; init; } = AdversarialMethod.None;
+
+    /// <summary>The method's CLI name (none, fgsm, fgsm-rs, pgd, trades), as training.json records it.</summary>
+    [JsonPropertyName("method")]
+    public string MethodLabel => MethodName(Method);
 
     /// <summary>The radius ε of the training threat model, in [0, 1] pixel units (L∞ or L2).</summary>
     public float? Epsilon { get; init; }
