@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Prepares what bench/gpu-check.sh needs on the lent GPU machine, where ../shared does not travel: a shared/ folder
-# inside the checkout (it travels; ignored by git through .git/info/exclude) with ../shared/bench's refcnn.json and
-# torch_peer.py, and as much of CIFAR-10 as fits in the 64 MiB the travelling tree may hold once the repository and
+# Prepares what bench/gpu-check.sh needs on a GPU machine that receives a copy of the working tree but not ../shared:
+# a shared/ folder inside the checkout (copied along; ignored by git through .git/info/exclude) with ../shared/bench's refcnn.json and
+# torch_peer.py, and as much of CIFAR-10 as fits in the 64 MiB the copied tree may hold once the repository and
 # .gpu/ (../shared/tools/gpu-pack.sh) are counted: the first records of test_batch.bin and of each train batch
 # (whole 3,073-byte records, which the reader accepts). Run after gpu-pack.sh:
 #
 #   ../shared/tools/gpu-pack.sh src/FastRobust.Cli/FastRobust.Cli.csproj && bash bench/gpu-carry.sh
 #
-# then, through the device tool, with carry [".gpu"]:  bash bench/gpu-check.sh
+# then, on the GPU machine, with .gpu/ copied along too:  bash bench/gpu-check.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -21,7 +21,7 @@ grep -qx '/shared/' .git/info/exclude 2>/dev/null || echo '/shared/' >> .git/inf
 rm -rf shared && mkdir -p shared/bench shared/data/cifar10-jpeg75/cifar-10-batches-bin
 cp "$src/bench/refcnn.json" "$src/bench/torch_peer.py" shared/bench/
 
-# what travels besides the data: tracked files, untracked files git does not ignore, .gpu/ and shared/bench
+# what is copied besides the data: tracked files, untracked files git does not ignore, .gpu/ and shared/bench
 tree=$( (git ls-files -z; git ls-files -z --others --exclude-standard) | xargs -0 -r du -cb 2>/dev/null | awk '/total$/ {s += $1} END {print s + 0}')
 gpu=$(du -sb .gpu | cut -f1)
 rest=$(du -sb shared | cut -f1)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The GPU check of issue 4, for a machine with an NVIDIA GPU, Python with PyTorch (CUDA) and no .NET.
+# The GPU check (bench/README.md), for a machine with an NVIDIA GPU, Python with PyTorch (CUDA) and no .NET.
 # On the development machine first pack the CLI with the .NET runtime (it lands in .gpu/, git-ignored):
 #
 #   ../shared/tools/gpu-pack.sh src/FastRobust.Cli/FastRobust.Cli.csproj
 #
-# and, because ../shared does not travel to the GPU machine, put refcnn.json, torch_peer.py and as much of CIFAR-10 as
-# fits in the 64 MiB travelling tree into ./shared (git-ignored; it travels):
+# and, because ../shared is not copied to the GPU machine, put refcnn.json, torch_peer.py and as much of CIFAR-10 as
+# fits in the 64 MiB copied tree into ./shared (git-ignored; it is copied along):
 #
 #   bash bench/gpu-carry.sh
 #
@@ -20,13 +20,13 @@
 #      kernel against the host's bytes), one line per check;
 #   2. `bench` on ../shared/bench/refcnn.json at batch 128 and 512 on cuda, and torch_peer.py with the same
 #      arguments, with TF32 (PyTorch's default for convolutions) and with --fp32;
-#   3. when CIFAR-10 is found (FASTROBUST_DATA, else $SHARED/data), the whole-workload timings the other issues ask
-#      of a GPU: the CIFAR-10-C set of the test split (19 corruptions x 5 severities; as many test images as were
+#   3. when CIFAR-10 is found (FASTROBUST_DATA, else $SHARED/data), the whole-workload timings
+#      on the GPU: the CIFAR-10-C set of the test split (19 corruptions x 5 severities; as many test images as were
 #      carried, gpu-carry.sh says how many) with `corrupt` on cuda and on
-#      the machine's CPU cores (#6), then one epoch of refcnn on cuda, PGD-10 on 1,000 test images (#5) and the
-#      PAC-Bayes sigma search on 5,000 (#7) with that model, each as the verb prints it;
+#      the machine's CPU cores, then one epoch of refcnn on cuda, PGD-10 on 1,000 test images and the
+#      PAC-Bayes sigma search on 5,000 with that model, each as the verb prints it;
 # and prints one markdown table: workload, FastRobust, PyTorch, ratio. The report also goes to $OUT/gpu-check.md
-# when $OUT is set (the device tool brings that folder back), to be committed under bench/ with the device name.
+# when $OUT is set (the folder the GPU machine hands back), to be committed under bench/ with the device name.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -80,7 +80,7 @@ for batch in (128, 512):
         print(f"| {name} batch {batch} | {o:.0f} | {t:.0f} | {o / t:.2f}x | {f:.0f} | {o / f:.2f}x |")
 PY
 rm -f "$results"
-# what the static model of bench/gpu.md predicted for these kernels (no GPU was lent when it was written): the
+# what the static model of bench/gpu.md predicts for these kernels (made from the machine code, without a GPU): the
 # measured img/s above against it tells how far the machine-code count is from the device
 {
   echo
@@ -98,7 +98,7 @@ if [ -d "$data" ] && FASTROBUST_DATA=$data bash .gpu/run.sh corrupt --dataset ci
     set +e; "$@" 2>&1 | tail -n 40 >> "$report"; set -e
     echo '```' >> "$report"
   }
-  step "CIFAR-10-C: all 19 corruptions x 5 severities of the test split, cuda (#6)" \
+  step "CIFAR-10-C: all 19 corruptions x 5 severities of the test split, cuda" \
     bash .gpu/run.sh corrupt --dataset cifar10 --corruption all --severity 1-5 --out "$work/c-cuda" --device cuda --seed 0
   step "The same on the CPU ($(nproc) cores)" \
     bash .gpu/run.sh corrupt --dataset cifar10 --corruption all --severity 1-5 --out "$work/c-cpu" --device cpu --seed 0
@@ -107,10 +107,10 @@ if [ -d "$data" ] && FASTROBUST_DATA=$data bash .gpu/run.sh corrupt --dataset ci
   step "refcnn, one epoch on cuda" \
     bash .gpu/run.sh train --dataset cifar10 --model "$spec" --epochs 1 --batch 128 --optimizer adam --lr 0.001 --device cuda --seed 0 --out "$work/refcnn"
   if [ -f "$work/refcnn/model.safetensors" ]; then
-    step "PGD-10 (L-inf 8/255) on up to 1,000 test images, cuda (#5)" \
+    step "PGD-10 (L-inf 8/255) on up to 1,000 test images, cuda" \
       bash .gpu/run.sh attack --model "$work/refcnn/model.json" --weights "$work/refcnn/model.safetensors" --dataset cifar10 --limit 1000 \
         --attack pgd --eps 0.03137 --steps 10 --batch 512 --device cuda --out "$work/adv.npy" --json
-    step "PAC-Bayes sigma searches on up to 5,000 train images, cuda (#7)" \
+    step "PAC-Bayes sigma searches on up to 5,000 train images, cuda" \
       bash .gpu/run.sh measure --model "$work/refcnn/model.json" --weights "$work/refcnn/model.safetensors" --dataset cifar10 \
         --measures sharpness --sharpness pacbayes,pacbayes-mag --device cuda
   fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A static model of FastRobust's GPU time on the reference CNN (../shared/bench/refcnn.json), for a device we have
-not been lent: the floor (FLOPs over the FP32 rate, bytes over HBM bandwidth) beside what our kernels' machine code
+"""A static model of FastRobust's GPU time on the reference CNN (../shared/bench/refcnn.json; a copy is pinned in
+bench/FastRobust.Bench/ReferenceCnn.cs), made without a GPU: the floor (FLOPs over the FP32 rate, bytes over HBM bandwidth) beside what our kernels' machine code
 predicts (SASS instructions over the issue rate). No GPU is involved; the instruction counts below come from
 `nvdisasm` on ptxas 11.8's sm_90 code for each kernel (tests/FastRobust.Gpu.Tests/PtxasTests.cs prints them; see
 bench/gpu.md for how they were read). It is a prediction to be checked by bench/gpu-check.sh, not a measurement.
@@ -16,9 +16,9 @@ DEVICES = {
     "h100-pcie": (114, 1.755, 2.0),
 }
 
-# SASS instructions per 16-deep K slice of one warp, sm_90, as of the session that wrote this model (2026-11-23);
-# `--as-of start` uses the counts of 29022be, before that session's changes to the tile kernels (no row-group
-# variants, no GEMM split-K, 115 instructions per k step), to show what they bought.
+# SASS instructions per 16-deep K slice of one warp, sm_90, of the kernels as they are now;
+# `--as-of start` uses the counts of commit 29022be (2026-11-23), before the tile kernels' row-group variants,
+# GEMM split-K and 16-byte shared loads (115 instructions per k step), to show what those changes bought.
 # the micro-kernel's k step by the row groups it computes (TileCore.RowGroups), times 16 steps ...
 INNER = {8: 80, 4: 46}
 # ... plus staging the slice into shared memory (loads, index arithmetic, stores, barriers): a fixed part for the
@@ -153,7 +153,7 @@ def model(batch, dev):
         add("T", f"{name} weight gradient (M={fout}, N={fin}, K={batch}, {splits} splits)", t, f)
     # streaming kernels: bytes per image (float32), forward and backward
     act = {"relu": [32768, 32768, 16384, 16384, 256], "pool": [(32768, 8192), (16384, 4096)]}
-    # the ReLU after each convolution runs in the convolution's store (Conv2dForwardRelu) since this session:
+    # the ReLU after each convolution runs in the convolution's store (Conv2dForwardRelu; not yet at 29022be):
     # only the linear layer's ReLU is a pass of its own in the forward direction
     fused = AS_OF != "start"
     fwd_relu = act["relu"][-1:] if fused else act["relu"]

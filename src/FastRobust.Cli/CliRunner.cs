@@ -4,12 +4,13 @@ using FastRobust.Util;
 namespace FastRobust.Cli;
 
 /// <summary>
-/// Parses and runs a command line. Every user error — a parse error, a bad file, an impossible option — ends as
-/// one line on stderr and exit code 2; a bug ends with the exception and exit code 1.
+/// Parses and runs a command line. Every user error — a parse error, a bad file, an impossible option, an output
+/// that cannot be written — is an <see cref="InputException"/> and ends as one line on stderr and exit code 2; any
+/// other exception is a bug and ends with its trace and exit code 1.
 /// </summary>
 public static class CliRunner
 {
-    public const int UsageError = 2;
+    public const int UsageError = 2, InternalError = 1;
 
     public static int Run(RootCommand root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
@@ -28,15 +29,27 @@ public static class CliRunner
             if (stderr != null) config.Error = stderr;
             return parse.Invoke(config);
         }
-        catch (InputException e)
+        catch (Exception e) when (UserError(e) is { } input)
         {
-            err.WriteLine($"error: {e.Message}");
+            err.WriteLine($"error: {OneLine(input.Message)}");
             return UsageError;
         }
-        catch (ArgumentException e)
+        catch (Exception e)
         {
-            err.WriteLine($"error: {e.Message}");
-            return UsageError;
+            // a bug: the whole exception, to be reported
+            err.WriteLine($"internal error (please report it): {e}");
+            return InternalError;
         }
     }
+
+    /// <summary>The user error behind <paramref name="e"/>, also when parallel work wrapped it.</summary>
+    private static InputException? UserError(Exception e) => e switch
+    {
+        InputException i => i,
+        AggregateException a when a.Flatten().InnerExceptions is [InputException i] => i,
+        System.Reflection.TargetInvocationException { InnerException: InputException i } => i,
+        _ => null,
+    };
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

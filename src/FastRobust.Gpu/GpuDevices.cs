@@ -55,7 +55,7 @@ public static class GpuDevices
     private static Device OpenCuda()
     {
         if (!CudaPresent.Value)
-            throw new ArgumentException("device 'cuda' is not available: ILGPU finds no CUDA GPU or driver on this machine " +
+            throw new FastRobust.Util.InputException("device 'cuda' is not available: ILGPU finds no CUDA GPU or driver on this machine " +
                                         "(use --device cpu, or auto to pick CUDA only when present)");
         var accelerator = SharedContext.Value.GetCudaDevice(0).CreateAccelerator(SharedContext.Value);
         return new Device("cuda", new IlgpuBackend(accelerator));

@@ -39,7 +39,7 @@ public static class SelfTest
         {
             dev = Device.Parse(device);
         }
-        catch (ArgumentException e)
+        catch (FastRobust.Util.InputException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

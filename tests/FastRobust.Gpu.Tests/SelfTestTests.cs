@@ -19,11 +19,11 @@ public class SelfTestTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CudaWithoutAGpuIsAClearArgumentError()
+    public void CudaWithoutAGpuIsAClearInputError()
     {
         GpuDevices.Register();
         if (Device.CudaAvailable()) return; // a machine with a GPU: nothing to check here
-        var e = Assert.Throws<ArgumentException>(() => Device.Parse("cuda"));
+        var e = Assert.Throws<FastRobust.Util.InputException>(() => Device.Parse("cuda"));
         Assert.Contains("no CUDA", e.Message);
         Assert.Same(Device.Cpu, Device.Parse("auto"));
     }

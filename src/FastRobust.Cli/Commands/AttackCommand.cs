@@ -90,6 +90,10 @@ public static class AttackCommand
             atk.Resolve(options);
             int pngCount = r.GetValue(pngLimit);
             if (r.GetValue(png) != null && pngCount < 1) throw new InputException($"--png-limit must be positive, got {pngCount}");
+            // every output, before any work: a later one that cannot be written must not leave the earlier ones behind
+            OutputPath.CheckFile(outPath, "--out");
+            if (samplesPath != null) OutputPath.CheckFile(samplesPath, "--samples");
+            if (r.GetValue(png) is { } pngDir) OutputPath.CheckDirectory(pngDir, "--png");
 
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             using var m = Model.Load(r.GetValue(model)!, r.GetValue(weights)!, dev);

@@ -24,7 +24,7 @@ public static class BenchCommand
         {
             var spec = ModelSpec.Load(r.GetValue(model)!);
             int b = r.GetValue(batch);
-            if (b < 1) throw new ArgumentException("--batch must be positive");
+            if (b < 1) throw new Util.InputException($"--batch must be positive, got {b}");
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             var rates = ReferenceWorkloads.Measure(spec, b, dev, r.GetValue(seconds), r.GetValue(seed));
             if (r.GetValue(json))

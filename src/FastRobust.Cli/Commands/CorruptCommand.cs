@@ -44,6 +44,8 @@ public static class CorruptCommand
             int[] severities = Corruptions.ParseSeverities(r.GetValue(severity)!);
             string dir = r.GetValue(output)!;
             string? pngDir = r.GetValue(png);
+            OutputPath.CheckDirectory(dir, "--out");
+            if (pngDir != null) OutputPath.CheckDirectory(pngDir, "--png");
             ulong s = r.GetValue(seed);
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             var data = DataLocator.Load(name, r.GetValue(split)!);

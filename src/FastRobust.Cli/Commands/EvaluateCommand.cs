@@ -43,6 +43,7 @@ public static class EvaluateCommand
         cmd.SetAction(r =>
         {
             int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
+            if (r.GetValue(output) is { } o) OutputPath.CheckDirectory(o, "--out");
             int[] severities = Corruptions.ParseSeverities(r.GetValue(severity)!);
             int? lim = r.GetValue(limit) is int l ? CommonOptions.Positive(l, "--limit") : null;
             string? bm = r.GetValue(baseModel), bw = r.GetValue(baseWeights);

@@ -55,6 +55,7 @@ public static class MeasureCommand
         };
         cmd.SetAction(r =>
         {
+            if (r.GetValue(output) is { } o) Util.OutputPath.CheckFile(o, "--out");
             var groups = Parse(r.GetValue(measures)!, "--measures", ["perf", "norms", "sharpness"]);
             var which = Parse(r.GetValue(searches)!, "--sharpness", ["pacbayes", "pacbayes-mag", "worst-case", "worst-case-mag"]);
             var options = new MeasureOptions

@@ -15,6 +15,7 @@ public static class MergeCommand
         {
             var sources = r.GetValue(dirs)!;
             string outDir = r.GetValue(output) ?? sources[0];
+            Util.OutputPath.CheckDirectory(outDir, r.GetValue(output) is null ? "DIR" : "--out");
             int n = StudyMerge.Merge(sources, outDir);
             Console.WriteLine($"merged {sources.Length} director{(sources.Length == 1 ? "y" : "ies")} into {outDir}: {n} models in the tables");
             return 0;

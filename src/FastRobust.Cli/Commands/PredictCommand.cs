@@ -21,6 +21,8 @@ public static class PredictCommand
         var cmd = new Command("predict", "Write a model's logits on images from a .npy file") { model, weights, input, labels, output, batch, device, seed };
         cmd.SetAction(r =>
         {
+            Util.OutputPath.CheckFile(r.GetValue(output)!, "--out");
+            int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             using var m = Model.Load(r.GetValue(model)!, r.GetValue(weights)!, dev);
             string inPath = r.GetValue(input)!;
@@ -29,7 +31,7 @@ public static class PredictCommand
             int[]? y = r.GetValue(labels) is { } lp ? Npy.ReadLabels(lp) : null;
             if (y != null && y.Length != shape[0])
                 throw new Util.InputException($"{r.GetValue(labels)}: {y.Length} labels for {shape[0]} images in {inPath}");
-            int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
+            if (y != null) BatchedInference.CheckLabels(m, y, r.GetValue(labels)!);
             var logits = BatchedInference.Logits(m, images, shape[0], b);
             Npy.WriteFloat32(r.GetValue(output)!, logits, [shape[0], m.Spec.Classes]);
             Console.WriteLine($"wrote logits [{shape[0]}, {m.Spec.Classes}] to {r.GetValue(output)}");

@@ -27,6 +27,9 @@ public static class SaliencyCommand
         };
         cmd.SetAction(r =>
         {
+            Util.OutputPath.CheckFile(r.GetValue(output)!, "--out");
+            if (r.GetValue(png) is { } pngDir) Util.OutputPath.CheckDirectory(pngDir, "--png");
+            int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             using var m = Model.Load(r.GetValue(model)!, r.GetValue(weights)!, dev);
             string inPath = r.GetValue(input)!, labelPath = r.GetValue(labels)!;
@@ -35,7 +38,7 @@ public static class SaliencyCommand
             var y = Npy.ReadLabels(labelPath);
             if (y.Length != shape[0]) throw new Util.InputException($"{labelPath}: {y.Length} labels for {shape[0]} images in {inPath}");
             BatchedInference.CheckLabels(m, y, labelPath);
-            var grad = BatchedInference.LossInputGradient(m, images, y, CommonOptions.Positive(r.GetValue(batch), "--batch"));
+            var grad = BatchedInference.LossInputGradient(m, images, y, b);
             Npy.WriteFloat32(r.GetValue(output)!, grad, shape);
             Console.WriteLine($"wrote input gradient {Tensors.Tensor.ShapeString(shape)} to {r.GetValue(output)}");
             if (r.GetValue(png) is { } dir)

@@ -35,6 +35,7 @@ public static class StudyCommand
         else (study, source) = (StudyPresets.Load(preset ?? DefaultPreset), $"preset '{preset ?? DefaultPreset}'");
         var shard = Shard.Parse(shardText);
         string dir = outDir ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name) + (shard.Count > 1 ? $"-shard{shard.Index}of{shard.Count}" : ""));
+        OutputPath.CheckDirectory(dir, outDir is null ? "the study directory" : "--out");
         var dev = device is null ? null : CommonOptions.OpenDevice(device);
         var outcome = BarStudyProgress.Run(p => StudyRunner.Run(study, source, dir, shard, force, dev, p));
         Console.WriteLine($"study '{study.Name}': {outcome.Ran} model(s) run, {outcome.Skipped} already finished; {outcome.InTables} in the tables");

@@ -51,6 +51,11 @@ public static class TrainCommand
             ulong s = r.GetValue(seed);
             int ep = CommonOptions.Positive(r.GetValue(epochs), "--epochs"), b = CommonOptions.Positive(r.GetValue(batch), "--batch");
             if (r.GetValue(lr) is var l && !(l > 0)) throw new InputException($"--lr must be positive, got {l}");
+            // as PyTorch's optimizers refuse them
+            if (r.GetValue(momentum) is var mo && !(mo >= 0 && float.IsFinite(mo))) throw new InputException($"--momentum must not be negative, got {mo}");
+            if (r.GetValue(wd) is var w && !(w >= 0 && float.IsFinite(w))) throw new InputException($"--weight-decay must not be negative, got {w}");
+            if (r.GetValue(smoothing) is var ls && !(ls >= 0 && ls < 1)) throw new InputException($"--label-smoothing must be in [0, 1), got {ls}");
+            OutputPath.CheckDirectory(r.GetValue(output)!, "--out");
             var robust = robustOptions.Read(r);
             int robustEval = robustOptions.EvalLimit(r);
             double val = r.GetValue(valSplit);

@@ -93,6 +93,9 @@ public sealed record AttackOptions
     {
         if (Epsilon is float e && (float.IsNaN(e) || e < 0))
             throw new InputException($"ε (--eps) must not be negative, got {Format(e)}");
+        // pixels live in [0, 1]: an L∞ radius above 1 constrains nothing, and is a mistake (ε in 0-255 units?)
+        if (Epsilon is float big && attack.Norm == ThreatNorm.Linf && (big > 1 || float.IsInfinity(big)))
+            throw new InputException($"ε (--eps) {Format(big)} of {attack.Name} is an L∞ radius on [0, 1] pixels and must be at most 1 (8/255 is 0.0314)");
         if (StepSize is float a) Positive(a, "the step size (--alpha)");
         if (Steps is int s && s < 1) throw new InputException($"--steps must be at least 1, got {s}");
         if (Restarts < 1) throw new InputException($"--restarts must be at least 1, got {Restarts}");

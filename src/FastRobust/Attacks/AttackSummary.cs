@@ -100,7 +100,7 @@ public sealed record AttackSummary(
     private static double? N(double v) => double.IsFinite(v) ? v : null;
 
     /// <summary>
-    /// The per-sample table (DESIGN.md's "samples"): one row per sample with its index, label, target (−1 when
+    /// The per-sample table ("samples" in docs/study.md): one row per sample with its index, label, target (−1 when
     /// untargeted), clean and final prediction, whether it was attacked and the attack succeeded, steps, survived
     /// steps, queries, gradients and the perturbation's L0 (pixels), L1, L2 and L∞ norms.
     /// </summary>

@@ -70,6 +70,8 @@ public sealed class BenchComparison
         if (!(threshold > 0) || !double.IsFinite(threshold)) throw new ArgumentOutOfRangeException(nameof(threshold), "the threshold must be positive");
         var newByKey = newRun.Results.ToDictionary(r => r.Key, StringComparer.Ordinal);
         var baseKeys = baseRun.Results.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        if (!baseRun.Results.Any(b => newByKey.ContainsKey(b.Key)))
+            throw new InputException($"{baseRun.Source} and {newRun.Source} share no benchmark: there is nothing to compare (runs of different suites, or filtered apart?)");
         var rows = new List<BenchDelta>();
         foreach (var b in baseRun.Results)
             rows.Add(newByKey.TryGetValue(b.Key, out var n) ? Judge(b, n, threshold) : new BenchDelta(b.Name, b, null, null, Verdict.OnlyInBase));

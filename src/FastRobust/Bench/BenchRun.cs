@@ -45,10 +45,9 @@ public sealed record BenchRun(string Source, string Machine, IReadOnlyList<Bench
         try
         {
             using var stream = File.OpenRead(path);
-            doc = JsonDocument.Parse(stream);
+            doc = JsonInput.ParseDocument(stream, path, "the benchmark export");
         }
-        catch (JsonException e) { throw new InputException($"{path}: not valid JSON ({e.Message})"); }
-        catch (IOException e) { throw new InputException($"{path}: cannot read ({e.Message})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException($"{path}: cannot read ({e.Message})"); }
         using (doc)
         {
             var root = doc.RootElement;

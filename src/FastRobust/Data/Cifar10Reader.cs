@@ -37,7 +37,8 @@ public static class Cifar10Reader
         {
             string path = files[f];
             if (!File.Exists(path)) throw new InputException($"{path}: CIFAR-10 batch file not found");
-            long length = new FileInfo(path).Length;
+            // the length of what the path names: a symbolic link's target, not the link
+            long length = LengthOf(path);
             if (length == 0 || length % RecordBytes != 0)
                 throw new InputException($"{path}: {length} bytes is not a whole number of {RecordBytes}-byte CIFAR-10 records (truncated or not a CIFAR-10 binary batch)");
             records[f] = length / RecordBytes;
@@ -82,5 +83,18 @@ public static class Cifar10Reader
             }
         }
         return new Dataset(name, images, labels, Channels, Side, Side, Classes);
+    }
+
+    private static long LengthOf(string path)
+    {
+        try
+        {
+            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            return s.Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{path}: cannot read: {e.Message}");
+        }
     }
 }

@@ -21,7 +21,7 @@ internal static class IdxFile
             bool gz = file.Length >= 2 && file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
             file.Position = 0;
             using Stream s = gz ? new GZipStream(file, CompressionMode.Decompress) : file;
-            return Parse(s, path, magic, kind);
+            return Parse(s, path, magic, kind, gz ? null : file.Length);
         }
         catch (InvalidDataException e)
         {
@@ -33,7 +33,23 @@ internal static class IdxFile
         }
     }
 
-    private static (int[], byte[]) Parse(Stream s, string path, int magic, string kind)
+    /// <summary>Public for fuzzing: the same checks on an in-memory file.</summary>
+    public static (int[] Dims, byte[] Data) ParseBytes(byte[] bytes, string path, int magic, string kind)
+    {
+        try
+        {
+            bool gz = bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+            using var file = new MemoryStream(bytes, writable: false);
+            using Stream s = gz ? new GZipStream(file, CompressionMode.Decompress) : file;
+            return Parse(s, path, magic, kind, gz ? null : bytes.Length);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{path}: corrupt gzip data: {e.Message}");
+        }
+    }
+
+    private static (int[], byte[]) Parse(Stream s, string path, int magic, string kind, long? fileLength)
     {
         Span<byte> word = stackalloc byte[4];
         if (s.ReadAtLeast(word, 4, throwOnEndOfStream: false) < 4)
@@ -53,12 +69,32 @@ internal static class IdxFile
             count *= dims[d];
             if (count > Array.MaxLength) throw new InputException($"{path}: idx header sizes [{string.Join(", ", dims[..(d + 1)])}] are implausibly large");
         }
-        var data = new byte[count];
-        int got = s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (got < data.Length)
+        if (dims.Length > 0 && dims[0] == 0) throw new InputException($"{path}: the idx header promises no {kind} (an empty set)");
+        long headerBytes = 4L * (dims.Length + 1);
+        // a plain file's length bounds the allocation; a gzip stream is read in pieces, so a lying header costs no more than the data
+        if (fileLength is long fl && fl - headerBytes < count)
+            throw new InputException($"{path}: truncated: the header promises {count} data bytes for sizes [{string.Join(", ", dims)}], the file has {fl - headerBytes}");
+        byte[] data = fileLength is null ? ReadGrowing(s, count) : new byte[count];
+        int got = fileLength is null ? data.Length : s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got < count)
             throw new InputException($"{path}: truncated: the header promises {count} data bytes for sizes [{string.Join(", ", dims)}], the file has {got}");
         if (s.ReadByte() != -1)
             throw new InputException($"{path}: more data than the header's sizes [{string.Join(", ", dims)}] account for");
         return (dims, data);
+    }
+
+    /// <summary>Up to <paramref name="count"/> bytes, in pieces of at most 1 MiB, so the buffer grows only with the data actually there.</summary>
+    private static byte[] ReadGrowing(Stream s, long count)
+    {
+        using var buffer = new MemoryStream();
+        var piece = new byte[(int)Math.Min(count, 1 << 20)];
+        while (buffer.Length < count)
+        {
+            int want = (int)Math.Min(piece.Length, count - buffer.Length);
+            int got = s.ReadAtLeast(piece.AsSpan(0, want), want, throwOnEndOfStream: false);
+            buffer.Write(piece, 0, got);
+            if (got < want) break;
+        }
+        return buffer.ToArray();
     }
 }

@@ -16,6 +16,8 @@ public static class NpyDataset
         var result = descr.EndsWith("u1", StringComparison.Ordinal) ? ReadUInt8Images(path)
             : descr.EndsWith("f4", StringComparison.Ordinal) ? ReadFloatImages(path)
             : throw new InputException($"{path}: unsupported dtype '{descr}' for images (expected float32 [N, C, H, W] or uint8 [N, H, W, C])");
+        if (result.Item2[0] == 0)
+            throw new InputException($"{path}: holds no images (shape {Npy.ShapeString(result.Item2)}): there is nothing to evaluate");
         if (result.Item2.Skip(1).Any(d => d == 0))
             throw new InputException($"{path}: image shape {Npy.ShapeString(result.Item2)} has an empty dimension");
         return result;

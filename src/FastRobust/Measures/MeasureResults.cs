@@ -42,7 +42,7 @@ public sealed class MeasureResults
     }
 
     /// <summary>
-    /// The tidy table of DESIGN.md's "measures": one row per measure with columns measure, value (null when not
+    /// The tidy table "measures" of docs/study.md: one row per measure with columns measure, value (null when not
     /// finite), group, reference, options; with <paramref name="model"/> a leading model column.
     /// </summary>
     public Table ToTable(string? model = null)

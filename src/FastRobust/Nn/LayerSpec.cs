@@ -1,7 +1,7 @@
 namespace FastRobust.Nn;
 
 /// <summary>
-/// One entry of a model spec's "layers" list (see DESIGN.md, "Model files"). Fields not used by a type are left
+/// One entry of a model spec's "layers" list (see docs/model-files.md). Fields not used by a type are left
 /// at their defaults; <see cref="ModelSpec"/> validates which fields each type may carry.
 /// </summary>
 public sealed record LayerSpec(string Type)

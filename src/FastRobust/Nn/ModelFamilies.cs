@@ -20,6 +20,9 @@ public static class ModelFamilies
         ["vgg16"] = [64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0],
     };
 
+    /// <summary>The most stages (and convolutions per stage) a custom CNN may have.</summary>
+    public const int MaxDepth = 32;
+
     public static bool IsFamily(string text) => Names.Contains(text.Split(':')[0]);
 
     /// <summary>
@@ -39,7 +42,10 @@ public static class ModelFamilies
                 float dropout = args.Float("dropout", 0f);
                 bool bn = args.Bool("bn", false);
                 if (depth < 1 || width < 1 || convs < 1 || hidden < 1) throw new InputException($"{text}: depth, width, convs and hidden must be positive");
-                if (dropout < 0 || dropout >= 1) throw new InputException($"{text}: dropout must be in [0, 1)");
+                if (!(dropout >= 0 && dropout < 1)) throw new InputException($"{text}: dropout must be in [0, 1)");
+                // the widths double per stage: bound the loop and the arithmetic before the memory budget sees the spec
+                if (depth > MaxDepth || convs > MaxDepth) throw new InputException($"{text}: depth and convs must be at most {MaxDepth}");
+                if (((long)width << (depth - 1)) > int.MaxValue) throw new InputException($"{text}: width {width} doubled over {depth} stages overflows a channel count");
                 for (int s = 0; s < depth; s++)
                 {
                     for (int c = 0; c < convs; c++) AddConv(layers, width << s, bn);
@@ -58,8 +64,8 @@ public static class ModelFamilies
             {
                 float width = args.Float("width", 1f), dropout = args.Float("dropout", 0f);
                 bool bn = args.Bool("bn", true);
-                if (width <= 0) throw new InputException($"{text}: width must be positive");
-                if (dropout < 0 || dropout >= 1) throw new InputException($"{text}: dropout must be in [0, 1)");
+                if (!(width > 0 && width <= 1e6f)) throw new InputException($"{text}: width must be positive and at most 1e6");
+                if (!(dropout >= 0 && dropout < 1)) throw new InputException($"{text}: dropout must be in [0, 1)");
                 foreach (int c in VggPlans[name])
                 {
                     if (c > 0) AddConv(layers, Math.Max(1, (int)MathF.Round(c * width)), bn);
@@ -74,7 +80,9 @@ public static class ModelFamilies
             default:
                 throw new InputException($"unknown model family '{name}' (known: {string.Join(", ", Names)}) — or give a spec .json file");
         }
-        return new ModelSpec(input, classes, layers);
+        // the spec's own checks (shapes, the memory budget) say what is wrong; the family text says where
+        try { return new ModelSpec(input, classes, layers); }
+        catch (InputException e) { throw new InputException($"{text}: {e.Message}"); }
     }
 
     private static void AddConv(List<LayerSpec> layers, int outChannels, bool bn)

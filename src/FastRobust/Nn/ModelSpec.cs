@@ -6,7 +6,7 @@ namespace FastRobust.Nn;
 
 /// <summary>
 /// A model architecture: input shape [C, H, W], number of classes and the layer list, as the JSON spec of
-/// DESIGN.md. Parsing checks every field and walks the shapes through the layers, so a bad spec fails at load
+/// docs/model-files.md. Parsing checks every field and walks the shapes through the layers, so a bad spec fails at load
 /// time with the file, the layer index and the problem, never in the middle of a run.
 /// </summary>
 public sealed class ModelSpec
@@ -17,6 +17,8 @@ public sealed class ModelSpec
         Classes = classes;
         Layers = layers;
         Shapes = InferShapes();
+        ParameterCount = CountParameters();
+        ModelMemory.Check(this);
     }
 
     public int[] Input { get; }
@@ -26,20 +28,24 @@ public sealed class ModelSpec
     /// <summary>Shapes[i] is the per-sample shape entering layer i; Shapes[^1] is the output ([classes]).</summary>
     public IReadOnlyList<int[]> Shapes { get; }
 
+    /// <summary>Trainable values and batch-norm running statistics: what a weights file holds.</summary>
+    public long ParameterCount { get; }
+
+    /// <summary>Values of one sample's activations summed over every layer's output (what a forward pass keeps for backward).</summary>
+    public double ActivationsPerSample => Shapes.Skip(1).Sum(s => s.Aggregate(1.0, (a, d) => a * d));
+
     public static ModelSpec Load(string path)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: model spec not found");
         string text;
         try { text = File.ReadAllText(path); }
-        catch (IOException e) { throw new InputException($"{path}: cannot read model spec: {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException($"{path}: cannot read model spec: {e.Message}"); }
         return Parse(text, path);
     }
 
     public static ModelSpec Parse(string json, string source = "model spec")
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }); }
-        catch (JsonException e) { throw new InputException($"{source}: not valid JSON: {e.Message}"); }
+        var root = JsonInput.Parse(json, source, "the model spec");
         if (root is not JsonObject obj) throw new InputException($"{source}: the spec must be a JSON object");
         foreach (var (key, _) in obj)
             if (key is not ("input" or "classes" or "layers"))
@@ -137,10 +143,11 @@ public sealed class ModelSpec
                 case "conv2d":
                 {
                     if (!image) throw new InputException($"{where}: needs an image input, got {Show(s)}");
-                    int oh = (s[1] + 2 * l.Padding - l.Kernel) / l.Stride!.Value + 1, ow = (s[2] + 2 * l.Padding - l.Kernel) / l.Stride.Value + 1;
-                    if (s[1] + 2 * l.Padding < l.Kernel || s[2] + 2 * l.Padding < l.Kernel)
+                    // in long: a huge padding or input overflows int
+                    long ph = s[1] + 2L * l.Padding, pw = s[2] + 2L * l.Padding;
+                    if (ph < l.Kernel || pw < l.Kernel)
                         throw new InputException($"{where}: kernel {l.Kernel} does not fit an input of shape {Show(s)}");
-                    s = [l.Out, oh, ow];
+                    s = [l.Out, Dim((ph - l.Kernel) / l.Stride!.Value + 1, where), Dim((pw - l.Kernel) / l.Stride.Value + 1, where)];
                     break;
                 }
                 case "batchnorm2d":
@@ -151,9 +158,10 @@ public sealed class ModelSpec
                 {
                     if (!image) throw new InputException($"{where}: needs an image input, got {Show(s)}");
                     int stride = l.Stride ?? l.Kernel;
-                    if (s[1] + 2 * l.Padding < l.Kernel || s[2] + 2 * l.Padding < l.Kernel || 2 * l.Padding > l.Kernel)
+                    long ph = s[1] + 2L * l.Padding, pw = s[2] + 2L * l.Padding;
+                    if (ph < l.Kernel || pw < l.Kernel || 2L * l.Padding > l.Kernel)
                         throw new InputException($"{where}: window {l.Kernel} does not fit an input of shape {Show(s)}");
-                    s = [s[0], (s[1] + 2 * l.Padding - l.Kernel) / stride + 1, (s[2] + 2 * l.Padding - l.Kernel) / stride + 1];
+                    s = [s[0], Dim((ph - l.Kernel) / stride + 1, where), Dim((pw - l.Kernel) / stride + 1, where)];
                     break;
                 }
                 case "global_avgpool":
@@ -161,7 +169,7 @@ public sealed class ModelSpec
                     s = [s[0], 1, 1];
                     break;
                 case "flatten":
-                    s = [s.Aggregate(1, (a, b) => a * b)];
+                    s = [Dim(s.Aggregate(1L, (a, b) => a * b), where)];
                     break;
                 case "linear":
                     if (image) throw new InputException($"{where}: needs a flat input (add a flatten layer), got {Show(s)}");
@@ -176,6 +184,33 @@ public sealed class ModelSpec
     }
 
     private static string Show(int[] s) => "[" + string.Join(", ", s) + "]";
+
+    /// <summary>A size that must fit the engine's int dimensions.</summary>
+    private static int Dim(long v, string where) =>
+        v <= int.MaxValue ? (int)v : throw new InputException($"{where}: its output size {v} is too large (over {int.MaxValue})");
+
+    /// <summary>Parameters layer by layer, in long: a spec may ask for more than any array holds, and must be told so, not overflow.</summary>
+    private long CountParameters()
+    {
+        long total = 0;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var l = Layers[i];
+            int[] s = Shapes[i];
+            // Int128 holds the product of four ints exactly
+            Int128 n = l.Type switch
+            {
+                "conv2d" => (Int128)l.Out * s[0] * l.Kernel * l.Kernel + (l.Bias ? l.Out : 0),
+                "linear" => (Int128)l.Out * s[0] + (l.Bias ? l.Out : 0),
+                "batchnorm2d" => 4 * (Int128)s[0],
+                _ => 0,
+            };
+            if (n > Array.MaxLength)
+                throw new InputException($"layer {i} ({l.Type}): {n} parameters, more than one array holds ({Array.MaxLength})");
+            total += (long)n;
+        }
+        return total;
+    }
 
     public string ToJson()
     {

@@ -26,9 +26,16 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
         {
             if (c.Type == "attack")
             {
-                try { _ = AttackRegistry.Create(c.Name!); }
+                AttackBase attack;
+                try { attack = (AttackBase)AttackRegistry.Create(c.Name!); }
                 catch (InputException e) { throw new InputException($"{source}: {e.Message}"); }
-                _ = Options(c, c.Levels.FirstOrDefault(), source);
+                // resolved at every level, as the run will: steps 0, a negative α or an ε too large fail here, before any work
+                foreach (double level in c.Levels)
+                {
+                    var o = Options(c, level, source);
+                    try { attack.Resolve(o); }
+                    catch (InputException e) { throw new InputException($"{source}: attack condition {c.Name} at eps {level}: {e.Message}"); }
+                }
             }
         }
     }

@@ -25,6 +25,8 @@ public sealed class StudyDirectory(string root)
     public void Open(StudyFile study, bool force)
     {
         Directory.CreateDirectory(UnitsDir);
+        // what a killed run left half-written (its process gone) goes now
+        AtomicFile.CleanStale(Root);
         if (File.Exists(StudyJson))
         {
             string existing = File.ReadAllText(StudyJson).Trim();

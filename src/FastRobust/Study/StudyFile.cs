@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastRobust.Util;
 
@@ -55,6 +54,9 @@ public sealed record StudyFile
     /// <summary>The file's text with comments and formatting removed: what a study directory remembers.</summary>
     public string Canonical { get; init; } = "";
 
+    /// <summary>The most models one study file may expand to.</summary>
+    public const int MaxUnits = 100_000;
+
     public static readonly string[] TrainingKeys =
         ["epochs", "batch", "optimizer", "lr", "momentum", "weight_decay", "nesterov", "schedule", "augment", "label_smoothing", .. RobustTrainingSettings.Keys];
     public static readonly string[] MeasureGroups = ["performance", "norms", "sharpness"];
@@ -67,24 +69,17 @@ public sealed record StudyFile
     public static StudyFile Load(string path)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: study file not found");
-        return Parse(File.ReadAllText(path), path);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException($"{path}: cannot read: {e.Message}"); }
+        return Parse(text, path);
     }
 
     public static StudyFile Parse(string text, string source)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e) { throw new InputException($"{source}: not valid JSON: {e.Message}"); }
+        var root = JsonInput.Parse(text, source, "the study file");
         if (root is not JsonObject o) throw new InputException($"{source}: a study file is a JSON object");
-        try { return Read(o, root, source); }
-        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
-        {
-            // System.Text.Json.Nodes reports a repeated key when the object is first read
-            throw new InputException($"{source}: duplicate key in the study file ({e.Message})");
-        }
+        return Read(o, root, source);
     }
 
     private static StudyFile Read(JsonObject o, JsonNode root, string source)
@@ -109,6 +104,10 @@ public sealed record StudyFile
             Samples = r.Bool(o, "samples", false),
             Canonical = root.ToJsonString(),
         };
+        // the grid is a product: a few long lists make millions of models, which is a typo, not a plan
+        double units = study.Models.Sum(m => m.Grid.Concat(m.TrainingGrid).Aggregate(1.0, (a, g) => a * g.Values.Length)) * study.Seeds.Length;
+        if (units > MaxUnits)
+            throw new InputException($"{source}: the models' grids and seeds expand to {units:G4} models, more than {MaxUnits} (split the study into several files)");
         if (!study.Conditions.Any(c => c.Type == "clean"))
             throw new InputException($"{source}: 'conditions' must include {{\"type\": \"clean\"}}: every robustness notion is relative to clean accuracy");
         return study;

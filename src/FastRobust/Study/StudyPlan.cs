@@ -67,10 +67,15 @@ public static class StudyPlan
     }
 
     /// <summary>Folder-safe id: letters, digits and . _ = - kept, anything else becomes '-'.</summary>
+    /// <summary>
+    /// A name fit for one path component: letters, digits and . _ = - only, and no leading dot (so never "." or
+    /// "..", which would name the directory itself or its parent, nor a hidden file).
+    /// </summary>
     public static string Sanitize(string s)
     {
         var b = new StringBuilder(s.Length);
         foreach (char c in s) b.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '=' or '-' ? c : '-');
+        if (b.Length == 0 || b[0] == '.') b.Insert(0, '_');
         return b.ToString();
     }
 }

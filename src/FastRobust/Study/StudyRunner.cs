@@ -69,15 +69,30 @@ public static class StudyRunner
         foreach (var u in units)
         {
             UnitRunner.ValidateTraining(u, source);
+            if (System.Text.Encoding.UTF8.GetByteCount(u.Id) > 200)
+                throw new InputException($"{source}: model id '{u.Id[..40]}…' is longer than a directory name may be (shorten the grid's values or give the entry a 'name')");
+            if (u.FamilyArgs != null)
+            {
+                // the architecture as the run builds it (input size aside): an unknown grid key or a bad value fails here
+                try { ModelFamilies.Build(u.FamilyArgs, [3, 32, 32], 10, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]); }
+                catch (InputException e) { throw new InputException($"{source}: model {u.Id}: {e.Message}"); }
+            }
             if (u.Source == "loaded")
             {
-                ModelSpec.Load(u.Spec!);
+                try { ModelSpec.Load(u.Spec!); }
+                catch (InputException e) { throw new InputException($"{source}: model {u.Id}: {e.Message}"); }
                 if (!File.Exists(u.Weights)) throw new InputException($"{source}: weights file {u.Weights} not found");
             }
         }
         ConditionEvaluator.Validate(study, source);
-        try { UnitRunner.MeasureOptions(study, 0); }
-        catch (InputException e) { throw new InputException($"{source}: {e.Message}"); }
+        // each setting alone first, so a bad one is named; then all together (a bracket's two ends)
+        foreach (var (key, value) in study.MeasureSettings)
+        {
+            try { UnitRunner.MeasureOptions(study with { MeasureSettings = new Dictionary<string, string> { [key] = value } }, 0).Validate(); }
+            catch (InputException e) { throw new InputException($"{source}: measure_settings.{key}: {e.Message}"); }
+        }
+        try { UnitRunner.MeasureOptions(study, 0).Validate(); }
+        catch (InputException e) { throw new InputException($"{source}: measure_settings: {e.Message}"); }
     }
 
     public static StudyData LoadData(StudyFile study)

@@ -45,13 +45,13 @@ public sealed class Device
                 {
                     if (Opened.TryGetValue(name, out var d)) return d;
                     if (!Providers.TryGetValue(name, out var open))
-                        throw new ArgumentException($"device '{name}' is not available in this build (the ILGPU backend is not loaded)");
+                        throw new Util.InputException($"device '{name}' is not available in this build (the ILGPU backend is not loaded)");
                     d = open();
                     Opened[name] = d;
                     return d;
                 }
             default:
-                throw new ArgumentException($"unknown device '{name}': expected auto, cpu, cuda or ilgpu-cpu");
+                throw new Util.InputException($"unknown device '{name}': expected auto, cpu, cuda or ilgpu-cpu");
         }
     }
 

@@ -489,7 +489,7 @@ FUNCS = {name: globals()[name] for name in NAMES}
 
 def main():
     batch = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.environ.get("FASTROBUST_DATA", "/work/shared/data"), "cifar10-jpeg75/cifar-10-batches-bin/test_batch.bin")
+        os.environ.get("FASTROBUST_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "shared", "data")), "cifar10-jpeg75/cifar-10-batches-bin/test_batch.bin")
     raw = np.fromfile(batch, dtype=np.uint8).reshape(-1, 3073)
     indices = [0, 7]
     chw = raw[indices, 1:].reshape(-1, 3, 32, 32)

@@ -52,7 +52,7 @@ def frost(x, s, rng):
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    batch = os.path.join(os.environ.get("FASTROBUST_DATA", "/work/shared/data"), "cifar10-jpeg75/cifar-10-batches-bin/test_batch.bin")
+    batch = os.path.join(os.environ.get("FASTROBUST_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "shared", "data")), "cifar10-jpeg75/cifar-10-batches-bin/test_batch.bin")
     raw = np.fromfile(batch, dtype=np.uint8).reshape(-1, 3073)[:n, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
     images = [PILImage.fromarray(im) for im in raw]
     funcs = dict(F.FUNCS, shot_noise=shot_noise)
