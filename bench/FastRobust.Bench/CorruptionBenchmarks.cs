@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Attributes;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using FastRobust.Tensors;
 
 namespace FastRobust.Bench;
 
 /// <summary>
-/// One corruption from src/FastRobust/Shifts over a batch of CIFAR-sized images at severity 3, as a study runs it:
+/// One corruption from src/FastRobust/Shifts/Generation over a batch of CIFAR-sized images at severity 3, as a study runs it:
 /// the corruption on the host (8-bit, make_cifar_c.py's definitions, both cores), then the corrupted batch uploaded
 /// to the device. Gaussian noise stands for the cheap per-pixel corruptions, JPEG for the ones with real work per
 /// image (the project's own baseline codec).

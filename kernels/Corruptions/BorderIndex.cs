@@ -1,7 +1,7 @@
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// src/FastRobust/Shifts/Passes/Border.Index as kernel code: the index inside [0, n) that position i reads outside an
+/// src/FastRobust/Shifts/Generation/Passes/Border.Index as kernel code: the index inside [0, n) that position i reads outside an
 /// image, under the three conventions of the libraries make_cifar_c.py calls.
 /// </summary>
 public static class BorderIndex

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// One pass of Pillow's box resize (src/FastRobust/Shifts/Passes/PilBoxResize.cs) over every plane of a batch, one
+/// One pass of Pillow's box resize (src/FastRobust/Shifts/Generation/Passes/PilBoxResize.cs) over every plane of a batch, one
 /// output byte per thread: along x (in h × inW → h × outW) or along y (inH × w → outH × w), output o summing
 /// count[o] input bytes from start[o] with the host's fixed-point integer weights. Integer arithmetic: exact.
 /// Pixelate runs four of them (down along x then y, up along x then y), with an 8-bit result between each, as Pillow does.

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// src/FastRobust/Shifts/Passes/Canny.cs (OpenCV's Canny, aperture 3, L1 gradient) over a batch of 8-bit planes:
+/// src/FastRobust/Shifts/Generation/Passes/Canny.cs (OpenCV's Canny, aperture 3, L1 gradient) over a batch of 8-bit planes:
 /// <see cref="Gradients"/> and <see cref="Suppress"/> one thread per pixel, <see cref="Hysteresis"/> one thread per
 /// plane (a flood fill, inherently sequential; its result does not depend on the order, so it is the host's). All
 /// integer arithmetic in the host's order: exact.

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// make_cifar_c.py's clipped_zoom as the host runs it (src/FastRobust/Shifts/Passes/ClippedZoom.cs): every kept
+/// make_cifar_c.py's clipped_zoom as the host runs it (src/FastRobust/Shifts/Generation/Passes/ClippedZoom.cs): every kept
 /// output pixel is a bilinear mix of four source pixels, where a row h or a column w stands for the zero that scipy
 /// reads past the crop. The plans (per zoom factor, per kept row and column: the two source indices and the second
 /// one's weight) are the host's, uploaded; the mix is the host's double arithmetic in its order, each product
@@ -45,7 +45,7 @@ public static class ClippedZoomKernels
         r == h || c == w ? 0.0 : (double)(float)(src[planeBase + (long)r * w + c] / 255.0);
 
     /// <summary>
-    /// Zoom blur (src/FastRobust/Shifts/BlurCorruptions.cs), one output value per thread: the image and its
+    /// Zoom blur (src/FastRobust/Shifts/Generation/BlurCorruptions.cs), one output value per thread: the image and its
     /// <paramref name="planCount"/> clipped zooms summed in float32 in the host's order, divided by their count.
     /// </summary>
     [Kernel]

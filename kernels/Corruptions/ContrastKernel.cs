@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Contrast (src/FastRobust/Shifts/DigitalCorruptions.cs): (x − m)·c + m about each plane's mean m, one thread per
+/// Contrast (src/FastRobust/Shifts/Generation/DigitalCorruptions.cs): (x − m)·c + m about each plane's mean m, one thread per
 /// (image, channel) plane summing in the host's order, so the mean and the bytes are the host's exactly.
 /// </summary>
 [HostBytes]

@@ -1,7 +1,7 @@
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// The host's small conversions (src/FastRobust/Shifts/Corruption.cs, CorruptionRandom.cs, Corruptions.Quantize) as
+/// The host's small conversions (src/FastRobust/Shifts/Generation/Corruption.cs, CorruptionRandom.cs, Corruptions.Quantize) as
 /// kernel code, so every corruption kernel ends an image the way the host does.
 /// </summary>
 public static class CorruptionMath

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Defocus blur (src/FastRobust/Shifts/BlurCorruptions.cs): Stencils.Correlate (cv2.filter2D, reflect-101 edges)
+/// Defocus blur (src/FastRobust/Shifts/Generation/BlurCorruptions.cs): Stencils.Correlate (cv2.filter2D, reflect-101 edges)
 /// with the host's size × size disk kernel over every plane of a batch, one output value per thread. The sum is the
 /// host's, rows then columns of the kernel from 0, products unfused (<see cref="Rounded.Mul(double, double)"/>): exact.
 /// </summary>

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// src/FastRobust/Shifts/Passes/DistanceTransform.cs (OpenCV's distanceTransform, DIST_L2, mask 5): the two-pass
+/// src/FastRobust/Shifts/Generation/Passes/DistanceTransform.cs (OpenCV's distanceTransform, DIST_L2, mask 5): the two-pass
 /// 5 × 5 chamfer distance in 16-bit fixed point, one thread per plane (each pass depends on the values it has just
 /// written). Integer arithmetic and the host's one float conversion: exact. The step costs come from the host
 /// (DistanceTransform.Cost). Here the zero pixels are Canny's edges (map == 2), i.e. 255 − edges == 0 as on the

@@ -4,7 +4,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Elastic transform (src/FastRobust/Shifts/DigitalCorruptions.cs, Passes/ElasticWarp.cs, Passes/GaussianFilter.cs) over
+/// Elastic transform (src/FastRobust/Shifts/Generation/DigitalCorruptions.cs, Passes/ElasticWarp.cs, Passes/GaussianFilter.cs) over
 /// a whole batch in five passes, one thread per output value in each: the two uniform noise planes (dx from field 1, dy
 /// from field 2), the Gaussian blur's row pass (axis 0) and column pass (axis 1, then × α as float32), OpenCV's
 /// warpAffine of every channel by the image's inverse affine (computed on the host), and scipy's map_coordinates by the

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Fog (src/FastRobust/Shifts/WeatherCorruptions.cs, Passes/PlasmaFractal.cs) over a whole batch, one group per image.
+/// Fog (src/FastRobust/Shifts/Generation/WeatherCorruptions.cs, Passes/PlasmaFractal.cs) over a whole batch, one group per image.
 /// The group builds the diamond-square map in the image's slice of <c>map</c> (global scratch, mapsize² doubles per
 /// image) with <see cref="PlasmaKernel.Generate"/>, the host's bits; the image's largest value is order-independent, so a
 /// tree reduction gives the host's exactly; the blend is then one value per thread.

@@ -4,7 +4,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Frost (src/FastRobust/Shifts/WeatherCorruptions.cs Frost, texture src/FastRobust/Shifts/Passes/FrostTexture.cs and
+/// Frost (src/FastRobust/Shifts/Generation/WeatherCorruptions.cs Frost, texture src/FastRobust/Shifts/Generation/Passes/FrostTexture.cs and
 /// PlasmaFractal.cs) over a whole batch in four launches:
 /// <list type="number">
 /// <item><see cref="Segments"/>, one thread per (image, needle): the needle's three segments (centre, direction, half

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// The host's separable Gaussian filter (src/FastRobust/Shifts/Passes/GaussianFilter.cs, scipy's gaussian_filter,
+/// The host's separable Gaussian filter (src/FastRobust/Shifts/Generation/Passes/GaussianFilter.cs, scipy's gaussian_filter,
 /// edges repeated) over every plane of a batch of 8-bit images: a row pass (along axis 0, the host's first) from
 /// bytes to doubles, then a column pass from doubles to bytes, one output value per thread. Each sum is the host's
 /// in the host's order (centre tap, then the symmetric pairs from the outermost in, (a + b)·k), products rounded on

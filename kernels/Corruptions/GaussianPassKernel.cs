@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// One axis of src/FastRobust/Shifts/Passes/GaussianFilter.cs (scipy.ndimage.gaussian_filter; border a BorderIndex mode) over
+/// One axis of src/FastRobust/Shifts/Generation/Passes/GaussianFilter.cs (scipy.ndimage.gaussian_filter; border a BorderIndex mode) over
 /// whole planes, one thread per output value: the centre tap, then the symmetric pairs from the outermost in, in double
 /// as the host sums them, each product rounded on its own (Rounded.Mul), so the result is the host's to the bit. The taps are the host's (GaussianFilter.Kernel),
 /// uploaded by the launcher. vertical = 1 is the host's Rows (axis 0), 0 its Columns (axis 1); float32 = 1 rounds

@@ -4,7 +4,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Glass blur's pixel copies (src/FastRobust/Shifts/BlurCorruptions.cs, GlassBlur), between its two Gaussian blurs
+/// Glass blur's pixel copies (src/FastRobust/Shifts/Generation/BlurCorruptions.cs, GlassBlur), between its two Gaussian blurs
 /// (GaussianFilterKernels). The copies are sequential within an image (a pixel copied in may be copied on again), so
 /// one thread runs one image's whole loop, in the host's order, with the host's draws (block k of field 0 of the
 /// image's stream): exact.

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// The lookup table of src/FastRobust/Shifts/Passes/HistogramEqualize.cs (OpenCV's equalizeHist), one thread per
+/// The lookup table of src/FastRobust/Shifts/Generation/Passes/HistogramEqualize.cs (OpenCV's equalizeHist), one thread per
 /// plane (a histogram and its running sum). The table is applied by whoever reads the plane next. The float
 /// arithmetic is the host's (int · float, round half to even), so the table is the host's.
 /// </summary>

@@ -3,8 +3,8 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Brightness and saturate (src/FastRobust/Shifts/DigitalCorruptions.cs) through the host's RGB ↔ HSV
-/// (src/FastRobust/Shifts/Passes/Hsv.cs, skimage's rgb2hsv / hsv2rgb), one pixel per thread over the whole batch.
+/// Brightness and saturate (src/FastRobust/Shifts/Generation/DigitalCorruptions.cs) through the host's RGB ↔ HSV
+/// (src/FastRobust/Shifts/Generation/Passes/Hsv.cs, skimage's rgb2hsv / hsv2rgb), one pixel per thread over the whole batch.
 /// The arithmetic is the host's, in double and in its order, so the bytes are the host's exactly (products that feed
 /// a sum through <see cref="Rounded.Mul"/>, so ptxas cannot fuse them into one fma on a GPU).
 /// </summary>

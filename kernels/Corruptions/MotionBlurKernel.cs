@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// ImageMagick's motion blur as the host runs it (src/FastRobust/Shifts/Passes/MotionBlur.cs) over a batch of 8-bit
+/// ImageMagick's motion blur as the host runs it (src/FastRobust/Shifts/Generation/Passes/MotionBlur.cs) over a batch of 8-bit
 /// planes, one output value per thread. The taps' weights (per severity) and each image's pixel offsets along its
 /// random angle are the host's own, computed there and uploaded, so the kernel only does the host's gather: the
 /// same double sum in tap order, rounded to a 16-bit quantum and truncated to 8 bits — the host's bytes exactly.

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Gaussian, speckle and impulse noise (src/FastRobust/Shifts/NoiseCorruptions.cs) over a whole batch of 8-bit CHW
+/// Gaussian, speckle and impulse noise (src/FastRobust/Shifts/Generation/NoiseCorruptions.cs) over a whole batch of 8-bit CHW
 /// images, one value per thread. Each value's draws come from the same Philox block as on the host (stream
 /// streamBase | image index, counter = the value's block in field 0) and the arithmetic is the host's, in double,
 /// so the bytes are the host's (Box–Muller through KMath, whose log/sin/cos may differ from .NET's in the last

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// The host's diamond-square plasma fractal (src/FastRobust/Shifts/Passes/PlasmaFractal.cs) built by one thread group
+/// The host's diamond-square plasma fractal (src/FastRobust/Shifts/Generation/Passes/PlasmaFractal.cs) built by one thread group
 /// in global scratch, rescaled to [0, 1] as the host rescales it: fog's map and frost's haze.
 /// </summary>
 public static class PlasmaKernel

@@ -4,7 +4,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Shot noise (src/FastRobust/Shifts/NoiseCorruptions.cs ShotNoise, sampler src/FastRobust/Shifts/Passes/Poisson.cs):
+/// Shot noise (src/FastRobust/Shifts/Generation/NoiseCorruptions.cs ShotNoise, sampler src/FastRobust/Shifts/Generation/Passes/Poisson.cs):
 /// Poisson(c·x)/c per value, one value per thread over the whole batch. The sampler's per-λ constants for the 256
 /// byte values come from the host (Poisson.Constants.Of, the very doubles the host samples with), <see cref="K"/>
 /// doubles per value; attempt t of value i reads Philox block i·maxAttempts + t of field 0 (Poisson.MaxAttempts = 64), as the host's PixelPairs.

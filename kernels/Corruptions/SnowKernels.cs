@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Snow (src/FastRobust/Shifts/WeatherCorruptions.cs) over a batch, in four launches of one thread per pixel:
+/// Snow (src/FastRobust/Shifts/Generation/WeatherCorruptions.cs) over a batch, in four launches of one thread per pixel:
 /// <see cref="Layer"/> (the N(loc, scale²) layer), <see cref="Flakes"/> (clipped zoom, threshold, 8-bit
 /// truncation), the motion blur of MotionBlurKernel, then <see cref="Blend"/>. The arithmetic is the host's, in its
 /// types and order; only the normals differ, in KMath's log/sin/cos (see the tests for what that allows).

@@ -3,7 +3,7 @@ using ILGPU;
 namespace FastRobust.Kernels;
 
 /// <summary>
-/// Spatter (src/FastRobust/Shifts/WeatherCorruptions.cs Spatter) over a whole batch: the per-pixel and per-value steps
+/// Spatter (src/FastRobust/Shifts/Generation/WeatherCorruptions.cs Spatter) over a whole batch: the per-pixel and per-value steps
 /// here, the shared passes in GaussianPassKernel, CannyKernels, DistanceTransformKernel and HistogramEqualizeKernel.
 /// Every step is the host's arithmetic in the host's types and order (double where the host is double, float where it
 /// is float, every product that meets a sum rounded on its own: Rounded.Mul), so the bytes are the host's; the only inexact ingredient is the layer's normals (KMath's log/sin/cos

@@ -1,3 +1,4 @@
+using FastRobust.Shifts.Generation;
 using FastRobust.Tensors;
 using ILGPU;
 using ILGPU.Runtime;
@@ -10,7 +11,7 @@ namespace FastRobust.Gpu;
 /// <summary>
 /// Registers the ILGPU devices with the core: "cuda" (the first CUDA GPU) and "ilgpu-cpu" (the same kernels on
 /// ILGPU's CPU accelerator, for tests). One ILGPU context and one accelerator per device per process; each is
-/// created when first opened. Call <see cref="Register"/> once at start-up (the CLI does).
+/// created when first opened, and the backend's corruption kernels. Call <see cref="Register"/> once at start-up (the CLI does).
 /// </summary>
 public static class GpuDevices
 {
@@ -47,6 +48,8 @@ public static class GpuDevices
         Device.RegisterProvider("cuda", OpenCuda);
         Device.RegisterProvider("ilgpu-cpu", OpenSimulator);
         Device.CudaAvailable = () => CudaPresent.Value;
+        // the CIFAR-10-C corruptions that have kernels (kernels/Corruptions/); the others run on the host
+        CorruptionKernelRegistry.Register<IlgpuBackend>(backend => new GpuCorruptions(backend));
     }
 
     /// <summary>The context shared by both devices (for tools that compile kernels themselves).</summary>

@@ -43,11 +43,6 @@ public sealed partial class IlgpuBackend : Backend
 
     internal GpuMemoryPool Pool => _pool;
 
-    private GpuCorruptions? _corruptions;
-
-    /// <summary>The CIFAR-10-C corruptions that have kernels (kernels/Corruptions/); the others run on the host.</summary>
-    public override Shifts.ICorruptionKernels CorruptionKernels => _corruptions ??= new GpuCorruptions(this);
-
     private AcceleratorStream Stream => Accelerator.DefaultStream;
 
     /// <summary>Device blocks obtained from the driver so far (flat in a steady-state loop).</summary>

@@ -3,7 +3,7 @@ using FastRobust.Autograd;
 using FastRobust.Nn;
 using FastRobust.Nn.Optim;
 using FastRobust.Random;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using FastRobust.Tensors;
 using FastRobust.Training;
 
@@ -475,7 +475,7 @@ public static class SelfTest
                     {
                         ulong seed = (ulong)t.Seed * 31 + (ulong)s;
                         var host = Corruptions.ApplyBytes(corruption, s, images, n, shape, seed, 1000);
-                        var gpu = t.G.CorruptionKernels!.ApplyBytes(corruption, s, images, n, shape, seed, 1000);
+                        var gpu = CorruptionKernelRegistry.For(t.G)!.ApplyBytes(corruption, s, images, n, shape, seed, 1000);
                         var (differing, levels) = CorruptionSamples.Compare(host, gpu);
                         if (levels > 1 || differing * 1000L > host.Length)
                             throw new CheckFailed($"{shape} severity {s}: {differing} of {host.Length} values differ from the host's, by up to {levels} levels");

@@ -63,6 +63,7 @@ public static class AttackCommand
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             // everything that can be checked without data, first
             var atk = AttackRegistry.Create(r.GetValue(attack)!);
             string outPath = r.GetValue(output)!;
@@ -129,7 +130,7 @@ public static class AttackCommand
             else if (given != null && given[0] >= m.Spec.Classes)
                 throw new InputException($"--target {given[0]} is outside the model's {m.Spec.Classes} classes");
 
-            Console.WriteLine($"attacking {r.GetValue(model)} with {atk.Name} on {source} ({shape[0]} images), device {dev.Name}, seed {r.GetValue(seed)}");
+            stdout.WriteLine($"attacking {r.GetValue(model)} with {atk.Name} on {source} ({shape[0]} images), device {dev.Name}, seed {r.GetValue(seed)}");
             using var x = Tensor.FromArray(images, shape, dev);
             using var yt = IntTensor.FromArray(y, dev);
             var start = DateTime.UtcNow;
@@ -138,23 +139,23 @@ public static class AttackCommand
             var adv = result.AdversarialToArray();
             var summary = result.Summarize();
             Npy.WriteFloat32(outPath, adv, shape);
-            Console.Write(summary.Format());
-            Console.WriteLine($"  time              {seconds:F1} s");
-            Console.WriteLine($"wrote {outPath}");
+            stdout.Write(summary.Format());
+            stdout.WriteLine($"  time              {seconds:F1} s");
+            stdout.WriteLine($"wrote {outPath}");
             if (samplesPath != null)
             {
                 AttackSummary.SampleTable(result).Write(samplesPath);
-                Console.WriteLine($"wrote {samplesPath} ({result.Count} rows)");
+                stdout.WriteLine($"wrote {samplesPath} ({result.Count} rows)");
             }
             if (r.GetValue(png) is { } dir)
             {
                 Directory.CreateDirectory(dir);
                 string file = Path.Combine(dir, "attack.png");
                 AttackGrid.Write(file, images, adv, shape, result, Math.Min(shape[0], pngCount));
-                Console.WriteLine($"wrote {file}");
+                stdout.WriteLine($"wrote {file}");
             }
-            if (r.GetValue(json)) Console.WriteLine(SummaryJson(summary, seconds));
-            if (OpProfiler.Enabled) Console.Error.WriteLine(OpProfiler.Report());
+            if (r.GetValue(json)) stdout.WriteLine(SummaryJson(summary, seconds));
+            if (OpProfiler.Enabled) r.InvocationConfiguration.Error.WriteLine(OpProfiler.Report());
             return 0;
         });
         return cmd;

@@ -46,6 +46,7 @@ public static class TrainCommand
         foreach (var option in robustOptions.All) cmd.Options.Add(option);
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             string name = DataLocator.NormalizeName(r.GetValue(dataset)!);
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             ulong s = r.GetValue(seed);
@@ -95,13 +96,13 @@ public static class TrainCommand
             };
             string dir = r.GetValue(output)!;
             using var m = Model.Create(spec, dev, s);
-            Console.WriteLine($"training {modelArg} ({m.ParameterCount:N0} parameters) on {train} with {options.Optimizer} lr {options.Lr} " +
+            stdout.WriteLine($"training {modelArg} ({m.ParameterCount:N0} parameters) on {train} with {options.Optimizer} lr {options.Lr} " +
                               $"({options.Schedule}), batch {b}, {ep} epoch(s), device {dev.Name}, seed {s}; evaluating on {evalName} ({test.N} images)");
             if (robust.Active) Console.WriteLine(RobustTrainingOptions.Describe(robust));
             Directory.CreateDirectory(dir);
             m.SaveWeights(Path.Combine(dir, "init.safetensors"));
             var start = DateTime.UtcNow;
-            var history = BarTrainProgress.Run(ep, p => Trainer.Run(m, train, test, options, p));
+            var history = BarTrainProgress.Run(ep, stdout, p => Trainer.Run(m, train, test, options, p));
             double seconds = (DateTime.UtcNow - start).TotalSeconds;
             var last = history[^1];
             var meta = new Dictionary<string, string>
@@ -118,7 +119,7 @@ public static class TrainCommand
                 model = modelArg, dataset = name, train_images = train.N, eval_set = evalName, eval_images = test.N,
                 options, device = dev.Name, parameters = m.ParameterCount, seconds, history,
             }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }) + "\n");
-            Console.WriteLine($"{evalName} accuracy {last.TestAccuracy:P2} after {ep} epoch(s), {seconds:F0}s; wrote {dir}/model.json, model.safetensors, init.safetensors, training.json");
+            stdout.WriteLine($"{evalName} accuracy {last.TestAccuracy:P2} after {ep} epoch(s), {seconds:F0}s; wrote {dir}/model.json, model.safetensors, init.safetensors, training.json");
             return 0;
         });
         return cmd;

@@ -1,5 +1,5 @@
 using FastRobust.Kernels;
-using FastRobust.Shifts.Passes;
+using FastRobust.Shifts.Generation.Passes;
 using ILGPU;
 using ILGPU.Runtime;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using ILGPU;
 using ILGPU.Runtime;
 

@@ -1,6 +1,6 @@
 using FastRobust.Kernels;
-using FastRobust.Shifts;
-using FastRobust.Shifts.Jpeg;
+using FastRobust.Shifts.Generation;
+using FastRobust.Shifts.Generation.Jpeg;
 using ILGPU;
 using ILGPU.Runtime;
 

@@ -1,5 +1,5 @@
 using FastRobust.Kernels;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using ILGPU;
 using ILGPU.Runtime;
 

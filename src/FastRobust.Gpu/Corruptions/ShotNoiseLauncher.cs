@@ -1,6 +1,6 @@
 using FastRobust.Kernels;
-using FastRobust.Shifts;
-using FastRobust.Shifts.Passes;
+using FastRobust.Shifts.Generation;
+using FastRobust.Shifts.Generation.Passes;
 using ILGPU;
 using ILGPU.Runtime;
 

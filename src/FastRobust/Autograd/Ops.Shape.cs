@@ -24,7 +24,8 @@ public static partial class Ops
             throw new ArgumentException($"{op}: shapes {Tensor.ShapeString(a.Shape)} and {Tensor.ShapeString(b.Shape)} differ");
     }
 
-    public static Tensor Reshape(Tensor x, params int[] shape)
+    /// <summary>A view with another shape over the same storage (one dimension may be -1); also x.Reshape(...).</summary>
+    public static Tensor Reshape(this Tensor x, params int[] shape)
     {
         shape = (int[])shape.Clone();
         int infer = Array.IndexOf(shape, -1);

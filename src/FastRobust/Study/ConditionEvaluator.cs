@@ -90,8 +90,8 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
     /// <summary>"all": the 19 corruptions; "benchmark": the 15 of the CIFAR-10-C benchmark; else the one named.</summary>
     private static IEnumerable<string> CorruptionsOf(string name) => name switch
     {
-        "all" => Shifts.Corruptions.Names,
-        "benchmark" => Shifts.Corruptions.Benchmark.Select(c => c.Name),
+        "all" => Shifts.Generation.Corruptions.Names,
+        "benchmark" => Shifts.Generation.Corruptions.Benchmark.Select(c => c.Name),
         _ => [name],
     };
 

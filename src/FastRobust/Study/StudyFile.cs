@@ -258,8 +258,8 @@ public sealed record StudyFile
                     {
                         Keys(c, ["type", "shift", "severity"], where + ".");
                         string name = String(c, "shift", "");
-                        if (name is not ("all" or "benchmark") && !Shifts.Corruptions.TryGet(name, out _))
-                            throw Bad(where + ".shift", $"'{name}' is not a corruption (use all, benchmark, or one of {string.Join(", ", Shifts.Corruptions.Names)})");
+                        if (name is not ("all" or "benchmark") && !Shifts.Generation.Corruptions.TryGet(name, out _))
+                            throw Bad(where + ".shift", $"'{name}' is not a corruption (use all, benchmark, or one of {string.Join(", ", Shifts.Generation.Corruptions.Names)})");
                         double[] severities = c["severity"] is null ? [1, 2, 3, 4, 5] : Levels(c["severity"], where + ".severity", 1);
                         if (severities.Any(v => v > 5 || v != Math.Floor(v))) throw Bad(where + ".severity", "must be integers from 1 to 5");
                         list.Add(new ConditionEntry { Type = type, Name = name, Levels = severities });

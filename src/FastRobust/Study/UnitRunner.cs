@@ -25,7 +25,7 @@ public sealed record StudyData(string Name, Dataset Train, Dataset Test, Dataset
         lock (_shifted)
         {
             if (!_shifted.TryGetValue((corruption, severity), out var d))
-                _shifted[(corruption, severity)] = d = Shifts.Corruptions.Apply(corruption, severity, Test, ShiftSeed, backend);
+                _shifted[(corruption, severity)] = d = Shifts.Generation.Corruptions.Apply(corruption, severity, Test, ShiftSeed, backend);
             return d;
         }
     }

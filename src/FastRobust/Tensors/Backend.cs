@@ -27,8 +27,11 @@ public abstract class Backend
     /// <summary>Waits until all queued work is done (no-op on the CPU).</summary>
     public abstract void Synchronize();
 
-    /// <summary>The device's corruption kernels (CIFAR-10-C), or null where corruptions run on the host only.</summary>
-    public virtual Shifts.ICorruptionKernels? CorruptionKernels => null;
+    /// <summary>
+    /// Host threads that work done on the host for this backend may use (corruptions without a kernel run on the
+    /// host): FASTROBUST_THREADS, else the processor count.
+    /// </summary>
+    public virtual int HostThreads => Util.HostThreads.Count;
 
     // ---- elementwise over n contiguous elements ----
     public abstract void Unary(UnaryOp op, FloatBuffer x, FloatBuffer y, long n);

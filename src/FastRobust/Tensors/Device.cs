@@ -1,5 +1,3 @@
-using FastRobust.Backends.Cpu;
-
 namespace FastRobust.Tensors;
 
 /// <summary>Where tensors live and which backend runs their ops.</summary>
@@ -21,7 +19,15 @@ public sealed class Device
 
     public bool IsCpu => Name == "cpu";
 
-    public static Device Cpu { get; } = new("cpu", new CpuBackend());
+    private static Device? _cpu;
+
+    /// <summary>
+    /// The host's device, where tensors live unless told otherwise. The CPU backend installs it when the assembly
+    /// loads (Backends/Cpu/CpuDevice.cs), as the GPU assembly registers its devices, so this layer names no backend.
+    /// </summary>
+    public static Device Cpu => _cpu ?? throw new InvalidOperationException("no CPU backend is installed");
+
+    internal static void InstallCpu(Device cpu) => _cpu = cpu;
 
     /// <summary>The GPU backend registers "cuda" and "ilgpu-cpu" here, so the core has no ILGPU dependency.</summary>
     public static void RegisterProvider(string name, Func<Device> open)

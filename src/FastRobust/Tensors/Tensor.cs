@@ -1,5 +1,3 @@
-using FastRobust.Autograd;
-
 namespace FastRobust.Tensors;
 
 /// <summary>
@@ -155,9 +153,6 @@ public sealed class Tensor : IDisposable
         Buffer.AddRef();
         return new Tensor(Shape, Device, Buffer);
     }
-
-    /// <summary>A view with another shape over the same storage (one dimension may be -1).</summary>
-    public Tensor Reshape(params int[] shape) => Ops.Reshape(this, shape);
 
     internal Tensor View(int[] shape)
     {

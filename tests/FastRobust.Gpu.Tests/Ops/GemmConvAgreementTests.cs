@@ -75,8 +75,9 @@ public class GemmConvAgreementTests
     }
 
     /// <summary>
-    /// op(A)·op(B) on both backends from the same random operands (NaN with <paramref name="nanOperands"/>), C poisoned
-    /// with NaN when beta = 0, then the written [m, n] blocks compared.
+    /// op(A)·op(B) on both backends from the same random operands (NaN with <paramref name="nanOperands"/>), C's
+    /// [m, n] blocks poisoned with NaN when beta = 0, then the written blocks compared; everything of C outside the
+    /// blocks (the offset, the padding columns of ldc) holds a sentinel that neither backend may change.
     /// </summary>
     private void CheckGemm(bool transA, bool transB, int m, int n, int k, int batch, float alpha, float beta, Broadcast broadcast,
         bool nanOperands = false)
@@ -88,24 +89,35 @@ public class GemmConvAgreementTests
         long aCount = offA + aSize * (broadcast == Broadcast.A ? 1 : batch), bCount = offB + bSize * (broadcast == Broadcast.B ? 1 : batch);
         var a = nanOperands ? t.Poisoned(aCount) : t.BothRand(aCount);
         var b = nanOperands ? t.Poisoned(bCount) : t.BothRand(bCount);
-        // with beta = 0, C starts as NaN: the kernel must not read it
-        var c = beta == 0f ? t.Poisoned(offC + cSize * batch) : t.BothRand(offC + cSize * batch);
-        t.C.Gemm(transA, transB, m, n, k, alpha, a.Cpu, offA, lda, strideA, b.Cpu, offB, ldb, strideB, beta, c.Cpu, offC, ldc, strideC, batch);
-        t.G.Gemm(transA, transB, m, n, k, alpha, a.Gpu, offA, lda, strideA, b.Gpu, offB, ldb, strideB, beta, c.Gpu, offC, ldc, strideC, batch);
-        var ec = Agreement.Down(t.C, c.Cpu, offC + cSize * batch);
-        var gc = Agreement.Down(t.G, c.Gpu, offC + cSize * batch);
-        // compare the written [m, n] blocks only (padding columns and the offset stay as they were: NaN or random)
-        var e = new List<float>();
-        var g = new List<float>();
+        long cCount = offC + cSize * batch;
+        var inBlock = new bool[cCount];
         for (int bi = 0; bi < batch; bi++)
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < n; j++)
-                {
-                    long at = offC + bi * strideC + (long)i * ldc + j;
-                    e.Add(ec[at]);
-                    g.Add(gc[at]);
-                }
-        string what = $"gemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} {m}x{n}x{k} batch {batch} broadcast {broadcast} alpha {alpha} beta {beta}";
+                    inBlock[offC + bi * strideC + (long)i * ldc + j] = true;
+        // with beta = 0, C's blocks start as NaN: the kernel must not read them
+        const float sentinel = -12345.5f;
+        var c0 = t.Rand(cCount);
+        for (long i = 0; i < cCount; i++) c0[i] = !inBlock[i] ? sentinel : beta == 0f ? float.NaN : c0[i];
+        var c = t.Both(c0);
+        t.C.Gemm(transA, transB, m, n, k, alpha, a.Cpu, offA, lda, strideA, b.Cpu, offB, ldb, strideB, beta, c.Cpu, offC, ldc, strideC, batch);
+        t.G.Gemm(transA, transB, m, n, k, alpha, a.Gpu, offA, lda, strideA, b.Gpu, offB, ldb, strideB, beta, c.Gpu, offC, ldc, strideC, batch);
+        var ec = Agreement.Down(t.C, c.Cpu, cCount);
+        var gc = Agreement.Down(t.G, c.Gpu, cCount);
+        string what = $"gemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} {m}x{n}x{k} batch {batch} ldc {ldc} offset {offC} broadcast {broadcast} alpha {alpha} beta {beta}";
+        var e = new List<float>();
+        var g = new List<float>();
+        for (long i = 0; i < cCount; i++)
+        {
+            if (inBlock[i])
+            {
+                e.Add(ec[i]);
+                g.Add(gc[i]);
+                continue;
+            }
+            Assert.True(ec[i] == sentinel, $"{what}: cpu wrote {ec[i]} outside the output, at {i} (seed {t.Seed})");
+            Assert.True(gc[i] == sentinel, $"{what}: ilgpu-cpu wrote {gc[i]} outside the output, at {i} (seed {t.Seed})");
+        }
         Assert.DoesNotContain(e, float.IsNaN);
         t.Close(e.ToArray(), g.ToArray(), what);
     }

@@ -1,4 +1,4 @@
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using Xunit;
 
 namespace FastRobust.Gpu.Tests.Shifts;
@@ -17,7 +17,7 @@ internal static class CorruptionAgreement
     {
         get
         {
-            var k = (GpuCorruptions)Backend.CorruptionKernels;
+            var k = (GpuCorruptions)CorruptionKernelRegistry.For(Backend)!;
             k.PoisonOutputs = true;
             return k;
         }

@@ -1,5 +1,6 @@
 using FastRobust.Data;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Evaluation;
+using FastRobust.Shifts.Generation;
 using FastRobust.Study;
 using Xunit;
 

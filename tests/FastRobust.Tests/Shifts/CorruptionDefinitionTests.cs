@@ -1,4 +1,4 @@
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using Xunit;
 
 namespace FastRobust.Tests.Shifts;

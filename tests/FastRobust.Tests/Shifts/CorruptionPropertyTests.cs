@@ -1,5 +1,5 @@
 using FastRobust.Data;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
 using FastRobust.Util;
 using Xunit;
 

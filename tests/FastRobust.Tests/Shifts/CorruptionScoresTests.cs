@@ -1,4 +1,5 @@
-using FastRobust.Shifts;
+using FastRobust.Shifts.Evaluation;
+using FastRobust.Shifts.Generation;
 using FastRobust.Tables;
 using Xunit;
 

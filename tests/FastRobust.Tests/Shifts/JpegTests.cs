@@ -1,5 +1,5 @@
 using FastRobust.Data;
-using FastRobust.Shifts.Jpeg;
+using FastRobust.Shifts.Generation.Jpeg;
 using FastRobust.Util;
 using Xunit;
 

@@ -1,5 +1,5 @@
-using FastRobust.Shifts;
-using FastRobust.Shifts.Passes;
+using FastRobust.Shifts.Generation;
+using FastRobust.Shifts.Generation.Passes;
 using Xunit;
 
 namespace FastRobust.Tests.Shifts;

@@ -1,5 +1,6 @@
 using FastRobust.Data;
-using FastRobust.Shifts;
+using FastRobust.Shifts.Generation;
+using FastRobust.Shifts.Released;
 using FastRobust.Tests.DataTests;
 using FastRobust.Util;
 using Xunit;

@@ -96,7 +96,7 @@ public sealed class StudyRunTests : IDisposable
                 Assert.Equal(evals.Doubles("clean_accuracy")[i] - evals.Doubles("accuracy")[i], evals.Doubles("accuracy_gap")[i], 12);
                 if (evals.Strings("condition")[i] == "fgsm") Assert.True(evals.Doubles("accuracy")[i] <= attackClean, "FGSM cannot raise accuracy");
             }
-            var noisy = FastRobust.Shifts.Corruptions.Apply("gaussian_noise", 3, mnistTest, seed: 0);
+            var noisy = FastRobust.Shifts.Generation.Corruptions.Apply("gaussian_noise", 3, mnistTest, seed: 0);
             var (shiftAcc, _) = BatchedInference.Evaluate(model, noisy.Images, noisy.Labels, 64);
             int shiftRow = Enumerable.Range(0, evals.Rows).Single(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] == "shift");
             Assert.Equal(shiftAcc, evals.Doubles("accuracy")[shiftRow], 9);

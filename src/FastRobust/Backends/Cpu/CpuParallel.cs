@@ -1,3 +1,5 @@
+using FastRobust.Util;
+
 namespace FastRobust.Backends.Cpu;
 
 /// <summary>
@@ -7,13 +9,7 @@ namespace FastRobust.Backends.Cpu;
 internal static class CpuParallel
 {
     /// <summary>Cores used by the CPU backend (FASTROBUST_THREADS overrides).</summary>
-    public static readonly int Workers = ReadWorkers();
-
-    private static int ReadWorkers()
-    {
-        var env = Environment.GetEnvironmentVariable("FASTROBUST_THREADS");
-        return int.TryParse(env, out int t) && t > 0 ? t : Environment.ProcessorCount;
-    }
+    public static int Workers => HostThreads.Count;
 
     /// <summary>Number of chunks to use for <paramref name="n"/> items when each item costs about <paramref name="itemCost"/> units.</summary>
     public static int Chunks(long n, long itemCost, long minChunkCost = 32_768)
