@@ -98,7 +98,7 @@ public static class TrainCommand
             using var m = Model.Create(spec, dev, s);
             stdout.WriteLine($"training {modelArg} ({m.ParameterCount:N0} parameters) on {train} with {options.Optimizer} lr {options.Lr} " +
                               $"({options.Schedule}), batch {b}, {ep} epoch(s), device {dev.Name}, seed {s}; evaluating on {evalName} ({test.N} images)");
-            if (robust.Active) Console.WriteLine(RobustTrainingOptions.Describe(robust));
+            if (robust.Active) stdout.WriteLine(RobustTrainingOptions.Describe(robust));
             Directory.CreateDirectory(dir);
             m.SaveWeights(Path.Combine(dir, "init.safetensors"));
             var start = DateTime.UtcNow;

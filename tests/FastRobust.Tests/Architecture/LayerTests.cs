@@ -25,7 +25,7 @@ public class LayerTests
         ["Backends"] = ["Tensors", "Random"],
         ["Nn"] = ["Autograd"],
         ["Data"] = ["Tensors", "Random"],
-        ["Training"] = ["Nn", "Data"],
+        ["Training"] = ["Nn", "Data", "Attacks"],
         ["Attacks"] = ["Nn", "Imaging", "Tables"],
         ["Shifts.Generation"] = ["Data"],
         ["Shifts.Released"] = ["Shifts.Generation"],

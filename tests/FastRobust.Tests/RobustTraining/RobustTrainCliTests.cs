@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Text.Json;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
+using FastRobust.Tests.Cli;
 using Xunit;
 
 namespace FastRobust.Tests.RobustTraining;
@@ -15,11 +13,8 @@ public sealed class RobustTrainCliTests : IDisposable
 
     private static (int Code, string Err) Run(params string[] args)
     {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        int code = CliRunner.Run(root, args, stderr: err);
-        return (code, err.ToString());
+        var r = CliHarness.Run(args);
+        return (r.Code, r.Err);
     }
 
     [Fact]
