@@ -23,20 +23,17 @@ public static class Pool
 
     private static void MaxWindow(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, int i, in PoolShape s)
     {
-        int outPlane = s.OH * s.OW;
-        int pl = i / outPlane, o = i - pl * outPlane;
-        int oi = o / s.OW, oj = o - oi * s.OW;
-        long inBase = (long)pl * s.H * s.W;
+        Window(i, s, out long inBase, out int top, out int left);
         float best = float.NegativeInfinity;
         int bestIdx = -1;
         bool stop = false;
         for (int a = 0; a < s.KH && !stop; a++)
         {
-            int ih = oi * s.StrideH - s.PadH + a;
+            int ih = top + a;
             if (ih < 0 || ih >= s.H) continue;
             for (int b = 0; b < s.KW; b++)
             {
-                int iw = oj * s.StrideW - s.PadW + b;
+                int iw = left + b;
                 if (iw < 0 || iw >= s.W) continue;
                 float v = x[inBase + ih * s.W + iw];
                 // NaN wins and ends the scan, as in PyTorch and the CPU backend
@@ -56,6 +53,28 @@ public static class Pool
         argmax[i] = bestIdx;
     }
 
+    /// <summary>Output i's plane offset into the input and its window's top-left input position (may lie in the padding).</summary>
+    private static void Window(int i, in PoolShape s, out long inBase, out int top, out int left)
+    {
+        int outPlane = s.OH * s.OW;
+        int pl = i / outPlane, o = i - pl * outPlane;
+        int oi = o / s.OW, oj = o - oi * s.OW;
+        inBase = (long)pl * s.H * s.W;
+        top = oi * s.StrideH - s.PadH;
+        left = oj * s.StrideW - s.PadW;
+    }
+
+    /// <summary>Input element i's plane offset into the output and the output rows oh0..oh1, columns ow0..ow1 whose windows cover it.</summary>
+    private static void Covering(int i, in PoolShape s, out long outBase, out int oh0, out int oh1, out int ow0, out int ow1)
+    {
+        int inPlane = s.H * s.W;
+        int pl = i / inPlane, at = i - pl * inPlane;
+        int ih = at / s.W, iw = at - ih * s.W;
+        Covering(ih, s.PadH, s.KH, s.StrideH, s.OH, out oh0, out oh1);
+        Covering(iw, s.PadW, s.KW, s.StrideW, s.OW, out ow0, out ow1);
+        outBase = (long)pl * s.OH * s.OW;
+    }
+
     /// <summary>First and last output index along one axis whose window covers input position p.</summary>
     private static void Covering(int p, int pad, int k, int stride, int outSize, out int lo, out int hi)
     {
@@ -73,12 +92,8 @@ public static class Pool
 
     private static void MaxGather(ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, int i, in PoolShape s)
     {
-        int inPlane = s.H * s.W;
-        int pl = i / inPlane, at = i - pl * inPlane;
-        int ih = at / s.W, iw = at - ih * s.W;
-        Covering(ih, s.PadH, s.KH, s.StrideH, s.OH, out int oh0, out int oh1);
-        Covering(iw, s.PadW, s.KW, s.StrideW, s.OW, out int ow0, out int ow1);
-        long outBase = (long)pl * s.OH * s.OW;
+        Covering(i, s, out long outBase, out int oh0, out int oh1, out int ow0, out int ow1);
+        int at = i % (s.H * s.W); // the argmax windows store: position in the plane
         float sum = 0f;
         for (int oi = oh0; oi <= oh1; oi++)
             for (int oj = ow0; oj <= ow1; oj++)
@@ -98,18 +113,15 @@ public static class Pool
 
     private static void AvgWindow(ArrayView<float> x, ArrayView<float> y, int i, in PoolShape s, float inv)
     {
-        int outPlane = s.OH * s.OW;
-        int pl = i / outPlane, o = i - pl * outPlane;
-        int oi = o / s.OW, oj = o - oi * s.OW;
-        long inBase = (long)pl * s.H * s.W;
+        Window(i, s, out long inBase, out int top, out int left);
         float sum = 0f;
         for (int a = 0; a < s.KH; a++)
         {
-            int ih = oi * s.StrideH - s.PadH + a;
+            int ih = top + a;
             if (ih < 0 || ih >= s.H) continue;
             for (int b = 0; b < s.KW; b++)
             {
-                int iw = oj * s.StrideW - s.PadW + b;
+                int iw = left + b;
                 if (iw >= 0 && iw < s.W) sum += x[inBase + ih * s.W + iw];
             }
         }
@@ -124,12 +136,7 @@ public static class Pool
 
     private static void AvgGather(ArrayView<float> dy, ArrayView<float> dx, int i, in PoolShape s, float inv)
     {
-        int inPlane = s.H * s.W;
-        int pl = i / inPlane, at = i - pl * inPlane;
-        int ih = at / s.W, iw = at - ih * s.W;
-        Covering(ih, s.PadH, s.KH, s.StrideH, s.OH, out int oh0, out int oh1);
-        Covering(iw, s.PadW, s.KW, s.StrideW, s.OW, out int ow0, out int ow1);
-        long outBase = (long)pl * s.OH * s.OW;
+        Covering(i, s, out long outBase, out int oh0, out int oh1, out int ow0, out int ow1);
         float sum = 0f;
         for (int oi = oh0; oi <= oh1; oi++)
             for (int oj = ow0; oj <= ow1; oj++)

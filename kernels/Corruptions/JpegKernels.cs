@@ -1,3 +1,4 @@
+using FastRobust.Shifts.Generation.Jpeg;
 using ILGPU;
 
 namespace FastRobust.Kernels;
@@ -7,7 +8,8 @@ namespace FastRobust.Kernels;
 /// as a JPEG round trip without the Huffman stage: entropy coding is lossless, so the decoded pixels are a function of
 /// colour conversion, chroma downsampling, forward DCT, quantisation, dequantisation, inverse DCT, upsampling and the
 /// colour conversion back only (JpegCodec.RoundTrip skips it on the host too). All of it is integer arithmetic written
-/// as the host writes it, so the bytes are the host's exactly.
+/// as the host writes it, and the DCTs, quantisation and range limit are JpegDct's own methods, so the bytes are the
+/// host's exactly.
 /// Two launches over the whole batch: <see cref="Blocks"/>, one thread per 8 × 8 block of every component of every
 /// image (samples → DCT → quantise → dequantise → IDCT into a reconstructed plane), then <see cref="Pixels"/>, one
 /// thread per pixel (fancy upsampling of the chroma and YCbCr → RGB). Colour images are 3 components with 4:2:0 chroma
@@ -21,11 +23,6 @@ public static class JpegKernels
     private const int FixRY = 19595, FixGY = 38470, FixBY = 7471, FixRCb = 11059, FixGCb = 21709, FixHalf = 32768,
         FixGCr = 27439, FixBCr = 5329, FixCrR = 91881, FixCbB = 116130, FixCrG = 46802, FixCbG = 22554;
     private const int ScaleBits = 16, OneHalf = 1 << 15;
-
-    // JpegDct's islow constants (13-bit fixed point, 2 extra bits between passes)
-    private const int ConstBits = 13, Pass1Bits = 2;
-    private const int F0298 = 2446, F0390 = 3196, F0541 = 4433, F0765 = 6270, F0899 = 7373, F1175 = 9633, F1501 = 12299,
-        F1847 = 15137, F1961 = 16069, F2053 = 16819, F2562 = 20995, F3072 = 25172;
 
     /// <summary>
     /// One thread per 8 × 8 block. Per image the blocks are numbered component after component, each component's
@@ -77,7 +74,7 @@ public static class JpegKernels
             for (int i = 0; i < 64; i++)
             {
                 long at = (long)i * total + blk;
-                work[at] = Quantize(work[at], quant[table + i]);
+                work[at] = JpegDct.Quantize(work[at], quant[table + i]);
             }
             Inverse(work, blk, total, quant, table, recon, (long)img * perImage * 64 + compOffset + (long)oy * pw + ox, pw);
         }
@@ -147,8 +144,6 @@ public static class JpegKernels
         return (thisSum * 3 + nextSum + 7) >> 4;
     }
 
-    private static int Descale(long x, int n) => (int)((x + (1L << (n - 1))) >> n);
-
     /// <summary>JpegDct.Forward on block k of work (value i at i · total + k), in place; results scaled by 8.</summary>
     private static void Forward(ArrayView<int> d, int k, int total)
     {
@@ -158,42 +153,11 @@ public static class JpegKernels
                 // pass 0: row r (values r·8 + j); pass 1: column r (values j·8 + r)
                 long b = pass == 0 ? (long)r * 8 * total + k : (long)r * total + k;
                 long s = pass == 0 ? total : 8L * total;
-                long p0 = d[b], p1 = d[b + s], p2 = d[b + 2 * s], p3 = d[b + 3 * s], p4 = d[b + 4 * s], p5 = d[b + 5 * s], p6 = d[b + 6 * s], p7 = d[b + 7 * s];
-                long tmp0 = p0 + p7, tmp7 = p0 - p7, tmp1 = p1 + p6, tmp6 = p1 - p6;
-                long tmp2 = p2 + p5, tmp5 = p2 - p5, tmp3 = p3 + p4, tmp4 = p3 - p4;
-                long tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-                int oddBits = pass == 0 ? ConstBits - Pass1Bits : ConstBits + Pass1Bits;
-                if (pass == 0)
-                {
-                    d[b] = (int)((tmp10 + tmp11) << Pass1Bits);
-                    d[b + 4 * s] = (int)((tmp10 - tmp11) << Pass1Bits);
-                }
-                else
-                {
-                    d[b] = Descale(tmp10 + tmp11, Pass1Bits);
-                    d[b + 4 * s] = Descale(tmp10 - tmp11, Pass1Bits);
-                }
-                long z1 = (tmp12 + tmp13) * F0541;
-                d[b + 2 * s] = Descale(z1 + tmp13 * F0765, oddBits);
-                d[b + 6 * s] = Descale(z1 + tmp12 * -F1847, oddBits);
-                // the odd part (LL&M figure 8)
-                long y1 = tmp4 + tmp7, y2 = tmp5 + tmp6, y3 = tmp4 + tmp6, y4 = tmp5 + tmp7;
-                long z5 = (y3 + y4) * F1175;
-                tmp4 *= F0298; tmp5 *= F2053; tmp6 *= F3072; tmp7 *= F1501;
-                y1 *= -F0899; y2 *= -F2562; y3 *= -F1961; y4 *= -F0390;
-                y3 += z5; y4 += z5;
-                d[b + 7 * s] = Descale(tmp4 + y1 + y3, oddBits);
-                d[b + 5 * s] = Descale(tmp5 + y2 + y4, oddBits);
-                d[b + 3 * s] = Descale(tmp6 + y2 + y3, oddBits);
-                d[b + s] = Descale(tmp7 + y1 + y4, oddBits);
+                JpegDct.Forward1D(d[b], d[b + s], d[b + 2 * s], d[b + 3 * s], d[b + 4 * s], d[b + 5 * s], d[b + 6 * s], d[b + 7 * s], pass == 0,
+                    out int o0, out int o1, out int o2, out int o3, out int o4, out int o5, out int o6, out int o7);
+                d[b] = o0; d[b + s] = o1; d[b + 2 * s] = o2; d[b + 3 * s] = o3;
+                d[b + 4 * s] = o4; d[b + 5 * s] = o5; d[b + 6 * s] = o6; d[b + 7 * s] = o7;
             }
-    }
-
-    /// <summary>JpegDct.Quantize: libjpeg's rounding division of a ×8-scaled coefficient by 8·q, kept as its short.</summary>
-    private static int Quantize(int value, int q)
-    {
-        int divisor = q << 3;
-        return value < 0 ? (short)-((-value + (divisor >> 1)) / divisor) : (short)((value + (divisor >> 1)) / divisor);
     }
 
     /// <summary>
@@ -208,73 +172,31 @@ public static class JpegKernels
             int c0 = d[b], c1 = d[b + s], c2 = d[b + 2 * s], c3 = d[b + 3 * s], c4 = d[b + 4 * s], c5 = d[b + 5 * s], c6 = d[b + 6 * s], c7 = d[b + 7 * s];
             if (c1 == 0 && c2 == 0 && c3 == 0 && c4 == 0 && c5 == 0 && c6 == 0 && c7 == 0)
             {
-                int dc = c0 * quant[table + c] << Pass1Bits;
+                int dc = JpegDct.InverseColumnDc(c0 * quant[table + c]);
                 for (int r = 0; r < 8; r++) d[b + r * s] = dc;
                 continue;
             }
-            long z2 = c2 * quant[table + 16 + c], z3 = c6 * quant[table + 48 + c];
-            long z1 = (z2 + z3) * F0541;
-            long tmp2 = z1 + z3 * -F1847, tmp3 = z1 + z2 * F0765;
-            z2 = c0 * quant[table + c];
-            z3 = c4 * quant[table + 32 + c];
-            long tmp0 = (z2 + z3) << ConstBits, tmp1 = (z2 - z3) << ConstBits;
-            long tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-            InverseOdd(c7 * quant[table + 56 + c], c5 * quant[table + 40 + c], c3 * quant[table + 24 + c], c1 * quant[table + 8 + c],
-                out long t0, out long t1, out long t2, out long t3);
-            d[b] = Descale(tmp10 + t3, ConstBits - Pass1Bits);
-            d[b + 7 * s] = Descale(tmp10 - t3, ConstBits - Pass1Bits);
-            d[b + s] = Descale(tmp11 + t2, ConstBits - Pass1Bits);
-            d[b + 6 * s] = Descale(tmp11 - t2, ConstBits - Pass1Bits);
-            d[b + 2 * s] = Descale(tmp12 + t1, ConstBits - Pass1Bits);
-            d[b + 5 * s] = Descale(tmp12 - t1, ConstBits - Pass1Bits);
-            d[b + 3 * s] = Descale(tmp13 + t0, ConstBits - Pass1Bits);
-            d[b + 4 * s] = Descale(tmp13 - t0, ConstBits - Pass1Bits);
+            JpegDct.Inverse1D(c0 * quant[table + c], c1 * quant[table + 8 + c], c2 * quant[table + 16 + c], c3 * quant[table + 24 + c],
+                c4 * quant[table + 32 + c], c5 * quant[table + 40 + c], c6 * quant[table + 48 + c], c7 * quant[table + 56 + c],
+                JpegDct.InverseColumnShift, out int o0, out int o1, out int o2, out int o3, out int o4, out int o5, out int o6, out int o7);
+            d[b] = o0; d[b + s] = o1; d[b + 2 * s] = o2; d[b + 3 * s] = o3;
+            d[b + 4 * s] = o4; d[b + 5 * s] = o5; d[b + 6 * s] = o6; d[b + 7 * s] = o7;
         }
-        const int shift = ConstBits + Pass1Bits + 3;
         for (int r = 0; r < 8; r++)
         {
             long b = (long)r * 8 * total + k, s = total;
-            long w0 = d[b], w1 = d[b + s], w2 = d[b + 2 * s], w3 = d[b + 3 * s], w4 = d[b + 4 * s], w5 = d[b + 5 * s], w6 = d[b + 6 * s], w7 = d[b + 7 * s];
+            int w0 = d[b], w1 = d[b + s], w2 = d[b + 2 * s], w3 = d[b + 3 * s], w4 = d[b + 4 * s], w5 = d[b + 5 * s], w6 = d[b + 6 * s], w7 = d[b + 7 * s];
             long ob = out0 + (long)r * stride;
             if (w1 == 0 && w2 == 0 && w3 == 0 && w4 == 0 && w5 == 0 && w6 == 0 && w7 == 0)
             {
-                byte v = RangeLimit(Descale(w0, Pass1Bits + 3));
+                byte v = JpegDct.InverseRowDc(w0);
                 for (int c = 0; c < 8; c++) o[ob + c] = v;
                 continue;
             }
-            long z1 = (w2 + w6) * F0541;
-            long tmp2 = z1 + w6 * -F1847, tmp3 = z1 + w2 * F0765;
-            long tmp0 = (w0 + w4) << ConstBits, tmp1 = (w0 - w4) << ConstBits;
-            long tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-            InverseOdd(w7, w5, w3, w1, out long t0, out long t1, out long t2, out long t3);
-            o[ob] = RangeLimit(Descale(tmp10 + t3, shift));
-            o[ob + 7] = RangeLimit(Descale(tmp10 - t3, shift));
-            o[ob + 1] = RangeLimit(Descale(tmp11 + t2, shift));
-            o[ob + 6] = RangeLimit(Descale(tmp11 - t2, shift));
-            o[ob + 2] = RangeLimit(Descale(tmp12 + t1, shift));
-            o[ob + 5] = RangeLimit(Descale(tmp12 - t1, shift));
-            o[ob + 3] = RangeLimit(Descale(tmp13 + t0, shift));
-            o[ob + 4] = RangeLimit(Descale(tmp13 - t0, shift));
+            JpegDct.Inverse1D(w0, w1, w2, w3, w4, w5, w6, w7, JpegDct.InverseRowShift,
+                out int v0, out int v1, out int v2, out int v3, out int v4, out int v5, out int v6, out int v7);
+            o[ob] = JpegDct.RangeLimit(v0); o[ob + 1] = JpegDct.RangeLimit(v1); o[ob + 2] = JpegDct.RangeLimit(v2); o[ob + 3] = JpegDct.RangeLimit(v3);
+            o[ob + 4] = JpegDct.RangeLimit(v4); o[ob + 5] = JpegDct.RangeLimit(v5); o[ob + 6] = JpegDct.RangeLimit(v6); o[ob + 7] = JpegDct.RangeLimit(v7);
         }
-    }
-
-    private static void InverseOdd(long tmp0, long tmp1, long tmp2, long tmp3, out long t0, out long t1, out long t2, out long t3)
-    {
-        long z1 = tmp0 + tmp3, z2 = tmp1 + tmp2, z3 = tmp0 + tmp2, z4 = tmp1 + tmp3;
-        long z5 = (z3 + z4) * F1175;
-        tmp0 *= F0298; tmp1 *= F2053; tmp2 *= F3072; tmp3 *= F1501;
-        z1 *= -F0899; z2 *= -F2562; z3 *= -F1961; z4 *= -F0390;
-        z3 += z5; z4 += z5;
-        t0 = tmp0 + z1 + z3;
-        t1 = tmp1 + z2 + z4;
-        t2 = tmp2 + z2 + z3;
-        t3 = tmp3 + z1 + z4;
-    }
-
-    /// <summary>libjpeg's post-IDCT range limit (JpegDct.RangeLimit): x + 128 clamped for |x| &lt; 512, indexed by x mod 1024.</summary>
-    private static byte RangeLimit(int x)
-    {
-        int i = x & 1023;
-        return i < 128 ? (byte)(i + 128) : i < 512 ? (byte)255 : i < 896 ? (byte)0 : (byte)(i - 896);
     }
 }

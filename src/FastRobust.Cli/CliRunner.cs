@@ -6,38 +6,36 @@ namespace FastRobust.Cli;
 /// <summary>
 /// Parses and runs a command line. Every user error — a parse error, a bad file, an impossible option, an output
 /// that cannot be written — is an <see cref="InputException"/> and ends as one line on stderr and exit code 2; any
-/// other exception is a bug and ends with its trace and exit code 1.
+/// other exception is a bug and ends with its trace and exit code 1. Every verb writes to the writers given here
+/// (the process's console from Program, a StringWriter in tests), never to Console itself.
 /// </summary>
 public static class CliRunner
 {
     public const int UsageError = 2, InternalError = 1;
 
-    public static int Run(RootCommand root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    public static int Run(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var err = stderr ?? Console.Error;
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) err.WriteLine($"error: {e.Message}");
-            err.WriteLine("Run with --help for usage.");
+            foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine("Run with --help for usage.");
             return UsageError;
         }
         try
         {
-            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            if (stdout != null) config.Output = stdout;
-            if (stderr != null) config.Error = stderr;
+            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr };
             return parse.Invoke(config);
         }
         catch (Exception e) when (UserError(e) is { } input)
         {
-            err.WriteLine($"error: {OneLine(input.Message)}");
+            stderr.WriteLine($"error: {OneLine(input.Message)}");
             return UsageError;
         }
         catch (Exception e)
         {
             // a bug: the whole exception, to be reported
-            err.WriteLine($"internal error (please report it): {e}");
+            stderr.WriteLine($"internal error (please report it): {e}");
             return InternalError;
         }
     }

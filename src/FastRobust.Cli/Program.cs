@@ -13,6 +13,6 @@ public static class Program
         var root = new RootCommand("FastRobust: train image classifiers, attack them, shift their data and measure them.\n" +
                                    "Run a verb with --help for its options; ./run.sh with no verb runs the default job.");
         foreach (var cmd in Verbs.All()) root.Subcommands.Add(cmd);
-        return CliRunner.Run(root, args);
+        return CliRunner.Run(root, args, Console.Out, Console.Error);
     }
 }

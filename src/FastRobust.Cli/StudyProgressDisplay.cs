@@ -3,8 +3,8 @@ using Spectre.Console;
 
 namespace FastRobust.Cli;
 
-/// <summary>Plain lines per unit and stage: for logs and redirected output.</summary>
-internal sealed class PlainStudyProgress : IStudyProgress
+/// <summary>Plain lines per unit and stage on the invocation's output: for logs, redirected output and tests.</summary>
+internal sealed class PlainStudyProgress(TextWriter output) : IStudyProgress
 {
     private int _units, _done;
     private DateTime _start;
@@ -12,14 +12,14 @@ internal sealed class PlainStudyProgress : IStudyProgress
     public void StudyStarted(int units, int alreadyDone)
     {
         (_units, _done, _start) = (units, alreadyDone, DateTime.UtcNow);
-        if (alreadyDone > 0) Console.WriteLine($"resuming: {alreadyDone} of {units} models already finished");
+        if (alreadyDone > 0) output.WriteLine($"resuming: {alreadyDone} of {units} models already finished");
     }
 
-    public void UnitStarted(WorkUnit unit, int stages) => Console.WriteLine($"[{_done + 1}/{_units}] {unit.Id}");
+    public void UnitStarted(WorkUnit unit, int stages) => output.WriteLine($"[{_done + 1}/{_units}] {unit.Id}");
 
     public void Stage(string name)
     {
-        if (!name.StartsWith("train epoch", StringComparison.Ordinal)) Console.WriteLine($"  {name}");
+        if (!name.StartsWith("train epoch", StringComparison.Ordinal)) output.WriteLine($"  {name}");
     }
 
     public void StageProgress(double fraction) { }
@@ -29,10 +29,10 @@ internal sealed class PlainStudyProgress : IStudyProgress
         if (skipped) return;
         _done++;
         var perUnit = (DateTime.UtcNow - _start) / Math.Max(1, _done);
-        Console.WriteLine($"  done in {elapsed.TotalSeconds:F0}s; {_done}/{_units} finished, about {(perUnit * (_units - _done)).TotalMinutes:F1} min left");
+        output.WriteLine($"  done in {elapsed.TotalSeconds:F0}s; {_done}/{_units} finished, about {(perUnit * (_units - _done)).TotalMinutes:F1} min left");
     }
 
-    public void Message(string line) => Console.WriteLine(line);
+    public void Message(string line) => output.WriteLine(line);
 }
 
 /// <summary>Three Spectre.Console bars — the study, the current model, the current stage — with an ETA.</summary>
@@ -79,9 +79,10 @@ internal sealed class BarStudyProgress(ProgressContext ctx) : IStudyProgress
 
     public void Message(string line) => AnsiConsole.MarkupLine(Markup.Escape(line));
 
-    public static T Run<T>(Func<IStudyProgress, T> body)
+    /// <summary>Runs <paramref name="body"/> under the bars when <paramref name="output"/> is an interactive terminal, else with plain lines on it.</summary>
+    public static T Run<T>(TextWriter output, Func<IStudyProgress, T> body)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive) return body(new PlainStudyProgress());
+        if (!Terminal.IsInteractive(output)) return body(new PlainStudyProgress(output));
         T result = default!;
         AnsiConsole.Progress().AutoClear(false).HideCompleted(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())

@@ -17,25 +17,18 @@ public class PtxContractionTests
     /// <summary>The engine's op families: float32 training kernels, where contraction is welcome (it is how the GEMM gets its FMAs).</summary>
     private static readonly string[] EngineOps = ["Conv", "Elementwise", "Gemm", "Loss", "Norm", "Optim", "Pool", "RandomFill", "Reduce", "Transforms"];
 
-    /// <summary>
-    /// [HostBytes] kernels whose remaining contractible pairs sit inside KMath's polynomials (log, sin, cos of Box–Muller):
-    /// those already differ from .NET's libm in the last bits, which their tests' tolerance states; contraction is a
-    /// difference of the same size.
-    /// </summary>
-    private static readonly HashSet<string> KMathInside = [];
-
     public static TheoryData<string> HostBytesKernels()
     {
         var data = new TheoryData<string>();
-        foreach (var m in PtxTests.AllKernels().Where(m => m.DeclaringType!.GetCustomAttribute<HostBytesAttribute>() != null))
-            data.Add(m.DeclaringType!.Name + "." + m.Name);
+        foreach (var m in KernelPtx.All().Where(m => m.DeclaringType!.GetCustomAttribute<HostBytesAttribute>() != null))
+            data.Add(KernelPtx.Name(m));
         return data;
     }
 
     [Fact]
     public void EveryKernelClassIsAnEngineOpOrMarkedHostBytes()
     {
-        var unmarked = PtxTests.AllKernels().Select(m => m.DeclaringType!).Distinct()
+        var unmarked = KernelPtx.All().Select(m => m.DeclaringType!).Distinct()
             .Where(t => !EngineOps.Contains(t.Name) && t.GetCustomAttribute<HostBytesAttribute>() == null).Select(t => t.Name).ToList();
         Assert.True(unmarked.Count == 0, $"kernel classes neither engine ops nor [HostBytes]: {string.Join(", ", unmarked)}");
         Assert.NotEmpty(HostBytesKernels());
@@ -45,9 +38,8 @@ public class PtxContractionTests
     [MemberData(nameof(HostBytesKernels))]
     public void NoPlainProductFeedsAnAdd(string name)
     {
-        if (KMathInside.Contains(name)) return;
-        var kernel = PtxTests.AllKernels().Single(m => m.DeclaringType!.Name + "." + m.Name == name);
-        var pairs = ContractiblePairs(PtxTests.CompilePtx(kernel));
+        var kernel = KernelPtx.All().Single(m => KernelPtx.Name(m) == name);
+        var pairs = ContractiblePairs(KernelPtx.Compile(kernel));
         Assert.True(pairs.Count == 0, $"{name}: plain mul feeding add/sub, which ptxas may fuse into an fma (use Rounded.Mul):\n{string.Join("\n", pairs.Take(8))}");
     }
 
@@ -56,8 +48,8 @@ public class PtxContractionTests
     public void TheDetectorSeesAFusablePair()
     {
         static MethodInfo M(string n) => typeof(PtxContractionTests).GetMethod(n, BindingFlags.NonPublic | BindingFlags.Static)!;
-        Assert.NotEmpty(ContractiblePairs(PtxTests.CompilePtx(M(nameof(Fusable)))));
-        Assert.Empty(ContractiblePairs(PtxTests.CompilePtx(M(nameof(Rounded)))));
+        Assert.NotEmpty(ContractiblePairs(KernelPtx.Compile(M(nameof(Fusable)))));
+        Assert.Empty(ContractiblePairs(KernelPtx.Compile(M(nameof(Rounded)))));
     }
 
     internal static void Fusable(ILGPU.Index1D i, ILGPU.ArrayView<double> y, double c) => y[i] = y[i] * c + 1.0;

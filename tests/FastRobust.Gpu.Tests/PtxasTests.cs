@@ -20,7 +20,7 @@ public class PtxasTests(ITestOutputHelper output)
     public static TheoryData<string> KernelNames() => PtxTests.KernelNames();
 
     private static string Ptx(string name, CudaArchitecture arch) =>
-        PtxTests.CompilePtx(PtxTests.AllKernels().Single(m => PtxTests.Name(m) == name), arch, CudaInstructionSet.ISA_78);
+        KernelPtx.Compile(KernelPtx.All().Single(m => KernelPtx.Name(m) == name), arch, CudaInstructionSet.ISA_78);
 
     [SkippableTheory]
     [MemberData(nameof(KernelNames))]

@@ -43,6 +43,7 @@ public static class AttackCommand
         var json = new Option<bool>("--json") { Description = "Also print the run summary as one JSON object" };
         var batch = new Option<int>("--batch") { Description = "Samples attacked together on the device", DefaultValueFactory = _ => d.Batch };
         var noEarlyStop = new Option<bool>("--no-early-stop") { Description = "Iterative gradient attacks run every step and return the last iterate (torchattacks' behaviour)" };
+        var allSamples = new Option<bool>("--all-samples") { Description = "fgsm, bim, pgd, pgd-l2, gaussian: perturb every sample, clean-misclassified ones too, through every step (torchattacks' behaviour; implies --no-early-stop)" };
         var overshoot = new Option<float>("--overshoot") { Description = "deepfool: overshoot η", DefaultValueFactory = _ => d.Overshoot };
         var candidates = new Option<int>("--candidates") { Description = "deepfool: most likely classes considered", DefaultValueFactory = _ => d.Candidates };
         var binarySteps = new Option<int>("--binary-steps") { Description = "cw: binary-search steps over c", DefaultValueFactory = _ => d.BinarySearchSteps };
@@ -57,11 +58,12 @@ public static class AttackCommand
         var cmd = new Command("attack", "Attack a model: adversarial images, per-sample outcomes and the run summary (robust accuracy, success rate, norms)")
         {
             model, weights, input, labels, dataset, split, limit, attack, eps, alpha, steps, noRandomStart, restarts, target, output, samples,
-            png, pngLimit, json, batch, noEarlyStop, overshoot, candidates, binarySteps, initialConst, lr, confidence, noAbortEarly, rho, pInit,
+            png, pngLimit, json, batch, noEarlyStop, allSamples, overshoot, candidates, binarySteps, initialConst, lr, confidence, noAbortEarly, rho, pInit,
             device, seed,
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             // everything that can be checked without data, first
             var atk = AttackRegistry.Create(r.GetValue(attack)!);
             string outPath = r.GetValue(output)!;
@@ -80,6 +82,7 @@ public static class AttackCommand
             {
                 Epsilon = r.GetValue(eps), StepSize = r.GetValue(alpha), Steps = r.GetValue(steps), RandomStart = !r.GetValue(noRandomStart),
                 Restarts = r.GetValue(restarts), Target = mode, TargetLabels = given, EarlyStop = !r.GetValue(noEarlyStop),
+                AllSamples = r.GetValue(allSamples),
                 Batch = r.GetValue(batch), Overshoot = r.GetValue(overshoot), Candidates = r.GetValue(candidates),
                 BinarySearchSteps = r.GetValue(binarySteps), InitialConst = r.GetValue(initialConst), LearningRate = r.GetValue(lr),
                 Confidence = r.GetValue(confidence), AbortEarly = !r.GetValue(noAbortEarly), Rho = r.GetValue(rho), PInit = r.GetValue(pInit),
@@ -127,7 +130,7 @@ public static class AttackCommand
             else if (given != null && given[0] >= m.Spec.Classes)
                 throw new InputException($"--target {given[0]} is outside the model's {m.Spec.Classes} classes");
 
-            Console.WriteLine($"attacking {r.GetValue(model)} with {atk.Name} on {source} ({shape[0]} images), device {dev.Name}, seed {r.GetValue(seed)}");
+            stdout.WriteLine($"attacking {r.GetValue(model)} with {atk.Name} on {source} ({shape[0]} images), device {dev.Name}, seed {r.GetValue(seed)}");
             using var x = Tensor.FromArray(images, shape, dev);
             using var yt = IntTensor.FromArray(y, dev);
             var start = DateTime.UtcNow;
@@ -136,23 +139,23 @@ public static class AttackCommand
             var adv = result.AdversarialToArray();
             var summary = result.Summarize();
             Npy.WriteFloat32(outPath, adv, shape);
-            Console.Write(summary.Format());
-            Console.WriteLine($"  time              {seconds:F1} s");
-            Console.WriteLine($"wrote {outPath}");
+            stdout.Write(summary.Format());
+            stdout.WriteLine($"  time              {seconds:F1} s");
+            stdout.WriteLine($"wrote {outPath}");
             if (samplesPath != null)
             {
                 AttackSummary.SampleTable(result).Write(samplesPath);
-                Console.WriteLine($"wrote {samplesPath} ({result.Count} rows)");
+                stdout.WriteLine($"wrote {samplesPath} ({result.Count} rows)");
             }
             if (r.GetValue(png) is { } dir)
             {
                 Directory.CreateDirectory(dir);
                 string file = Path.Combine(dir, "attack.png");
                 AttackGrid.Write(file, images, adv, shape, result, Math.Min(shape[0], pngCount));
-                Console.WriteLine($"wrote {file}");
+                stdout.WriteLine($"wrote {file}");
             }
-            if (r.GetValue(json)) Console.WriteLine(SummaryJson(summary, seconds));
-            if (OpProfiler.Enabled) Console.Error.WriteLine(OpProfiler.Report());
+            if (r.GetValue(json)) stdout.WriteLine(SummaryJson(summary, seconds));
+            if (OpProfiler.Enabled) r.InvocationConfiguration.Error.WriteLine(OpProfiler.Report());
             return 0;
         });
         return cmd;

@@ -22,6 +22,7 @@ public static class BenchCommand
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             var spec = ModelSpec.Load(r.GetValue(model)!);
             int b = r.GetValue(batch);
             if (b < 1) throw new Util.InputException($"--batch must be positive, got {b}");
@@ -29,7 +30,7 @@ public static class BenchCommand
             var rates = ReferenceWorkloads.Measure(spec, b, dev, r.GetValue(seconds), r.GetValue(seed));
             if (r.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                stdout.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["engine"] = "fastrobust",
                     ["device"] = dev.Name,
@@ -42,12 +43,12 @@ public static class BenchCommand
             }
             else
             {
-                Console.WriteLine($"device {dev.Name}, batch {b}");
-                Console.WriteLine($"train_img_per_s         {rates.TrainImgPerS,10:F1}");
-                Console.WriteLine($"attack_img_steps_per_s  {rates.AttackImgStepsPerS,10:F1}");
-                Console.WriteLine($"infer_img_per_s         {rates.InferImgPerS,10:F1}");
+                stdout.WriteLine($"device {dev.Name}, batch {b}");
+                stdout.WriteLine($"train_img_per_s         {rates.TrainImgPerS,10:F1}");
+                stdout.WriteLine($"attack_img_steps_per_s  {rates.AttackImgStepsPerS,10:F1}");
+                stdout.WriteLine($"infer_img_per_s         {rates.InferImgPerS,10:F1}");
             }
-            if (Util.OpProfiler.Enabled) Console.Error.WriteLine(Util.OpProfiler.Report());
+            if (Util.OpProfiler.Enabled) r.InvocationConfiguration.Error.WriteLine(Util.OpProfiler.Report());
             return 0;
         });
         return cmd;

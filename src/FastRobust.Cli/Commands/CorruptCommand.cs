@@ -40,6 +40,7 @@ public static class CorruptCommand
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             string name = DataLocator.NormalizeName(r.GetValue(dataset)!);
             var corruptions = Corruptions.Parse(r.GetValue(corruption)!);
             int[] severities = Corruptions.ParseSeverities(r.GetValue(severity)!);
@@ -58,7 +59,7 @@ public static class CorruptCommand
                 var unusable = corruptions.Where(c => !c.SupportsGray).ToList();
                 if (unusable.Count > 0 && r.GetValue(corruption)!.Split(',').Length == 1 && corruptions.Count == unusable.Count)
                     throw new InputException($"{unusable[0].Name} is not defined for 1-channel images");
-                foreach (var c in unusable) Console.WriteLine($"skipping {c.Name}: not defined for 1-channel images");
+                foreach (var c in unusable) stdout.WriteLine($"skipping {c.Name}: not defined for 1-channel images");
                 corruptions = corruptions.Where(c => c.SupportsGray).ToArray();
             }
             if (data.Classes > 255) throw new InputException($"{name} has {data.Classes} classes; CIFAR-10-C's uint8 labels hold at most 255");
@@ -67,9 +68,9 @@ public static class CorruptCommand
             if (!dev.IsCpu)
             {
                 var onHost = corruptions.Where(c => !Corruptions.OnDevice(c, shape, dev.Backend)).Select(c => c.Name).ToList();
-                if (onHost.Count > 0) Console.WriteLine($"note: {string.Join(", ", onHost)} ha{(onHost.Count == 1 ? "s" : "ve")} no {dev.Name} kernels yet and run{(onHost.Count == 1 ? "s" : "")} on the CPU (the same images either way)");
+                if (onHost.Count > 0) stdout.WriteLine($"note: {string.Join(", ", onHost)} ha{(onHost.Count == 1 ? "s" : "ve")} no {dev.Name} kernels yet and run{(onHost.Count == 1 ? "s" : "")} on the CPU (the same images either way)");
             }
-            Console.WriteLine($"corrupting {data} with {corruptions.Count} corruption(s) at severities {string.Join(",", severities)}, seed {s}, into {dir}");
+            stdout.WriteLine($"corrupting {data} with {corruptions.Count} corruption(s) at severities {string.Join(",", severities)}, seed {s}, into {dir}");
 
             var clean = Corruptions.ToBytes(data.Images, data.Images.LongLength);
             int image = shape.Size;
@@ -92,20 +93,20 @@ public static class CorruptCommand
                 }
                 Npy.WriteUInt8(Path.Combine(dir, c.Name + ".npy"), hwc, [severities.Length * data.N, data.H, data.W, data.C]);
                 double sec = watch.Elapsed.TotalSeconds;
-                Console.WriteLine($"  {c.Name,-18} {severities.Length * data.N,7} images in {sec,6:F2} s ({severities.Length * data.N / Math.Max(sec, 1e-9),9:N0} img/s) on {(Corruptions.OnDevice(c, shape, dev.Backend) ? dev.Name : "cpu")}");
+                stdout.WriteLine($"  {c.Name,-18} {severities.Length * data.N,7} images in {sec,6:F2} s ({severities.Length * data.N / Math.Max(sec, 1e-9),9:N0} img/s) on {(Corruptions.OnDevice(c, shape, dev.Backend) ? dev.Name : "cpu")}");
             }
             var labels = new byte[(long)severities.Length * data.N];
             for (int k = 0; k < severities.Length; k++)
                 for (int i = 0; i < data.N; i++) labels[(long)k * data.N + i] = (byte)data.Labels[i];
             Npy.WriteUInt8(Path.Combine(dir, CorruptedSet.LabelsFile), labels, [labels.Length]);
             AtomicFile.WriteAllText(Path.Combine(dir, CorruptedSet.ManifestFile), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            Console.WriteLine($"wrote {corruptions.Count} corruption file(s), labels.npy and manifest.json to {dir} in {total.Elapsed.TotalSeconds:F1} s");
+            stdout.WriteLine($"wrote {corruptions.Count} corruption file(s), labels.npy and manifest.json to {dir} in {total.Elapsed.TotalSeconds:F1} s");
             if (grid != null)
             {
                 string pngPath = Path.Combine(pngDir!, "corruptions.png");
                 Directory.CreateDirectory(pngDir!);
                 grid.Save(pngPath);
-                Console.WriteLine($"wrote {pngPath}: rows {string.Join(", ", corruptions.Select(c => c.Name))}; columns clean, severity {string.Join(", ", severities)}");
+                stdout.WriteLine($"wrote {pngPath}: rows {string.Join(", ", corruptions.Select(c => c.Name))}; columns clean, severity {string.Join(", ", severities)}");
             }
             return 0;
         });

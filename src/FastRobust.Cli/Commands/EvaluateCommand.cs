@@ -43,6 +43,7 @@ public static class EvaluateCommand
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
             if (r.GetValue(output) is { } o) OutputPath.CheckDirectory(o, "--out");
             int[] severities = Corruptions.ParseSeverities(r.GetValue(severity)!);
@@ -64,19 +65,19 @@ public static class EvaluateCommand
             string? outDir = r.GetValue(output);
             string modelName = Path.GetFileNameWithoutExtension(weightsPath), baselineName = r.GetValue(baseName) ?? (bw == null ? "" : Path.GetFileNameWithoutExtension(bw));
             if (baseline != null && baselineName == modelName) baselineName += " (baseline)";
-            Console.WriteLine($"evaluating {specPath} on {conditions.Count} condition(s){(baseline != null ? $", baseline {bm}" : "")}, device {dev.Name}");
+            stdout.WriteLine($"evaluating {specPath} on {conditions.Count} condition(s){(baseline != null ? $", baseline {bm}" : "")}, device {dev.Name}");
             var models = baseline == null ? new[] { m } : new[] { m, baseline };
             var results = ShiftEvaluator.Evaluate(models, conditions, b, (c, rows) =>
-                Console.WriteLine($"  {c,-36} n {rows[0].N,6}  accuracy {rows[0].Accuracy,7:P2}{(rows.Count > 1 ? $"  baseline {rows[1].Accuracy,7:P2}" : "")}"));
+                stdout.WriteLine($"  {c,-36} n {rows[0].N,6}  accuracy {rows[0].Accuracy,7:P2}{(rows.Count > 1 ? $"  baseline {rows[1].Accuracy,7:P2}" : "")}"));
             var scores = CorruptionScores.Compute(results[0], baseline == null ? null : results[1]);
-            Console.Write(Format(results[0], scores, baseline != null ? baselineName : null));
+            stdout.Write(Format(results[0], scores, baseline != null ? baselineName : null));
             if (outDir != null)
             {
                 var evals = ShiftEvaluator.ToTable(modelName, results[0]);
-                if (baseline != null) evals = Concat(evals, ShiftEvaluator.ToTable(baselineName, results[1]));
+                if (baseline != null) evals = Tables.Table.Concat([evals, ShiftEvaluator.ToTable(baselineName, results[1])]);
                 evals.Write(Path.Combine(outDir, "evaluations.parquet"));
                 CorruptionScores.ToTable(modelName, baseline != null ? baselineName : null, scores).Write(Path.Combine(outDir, "scores.parquet"));
-                Console.WriteLine($"wrote {Path.Combine(outDir, "evaluations.parquet")} and {Path.Combine(outDir, "scores.parquet")}");
+                stdout.WriteLine($"wrote {Path.Combine(outDir, "evaluations.parquet")} and {Path.Combine(outDir, "scores.parquet")}");
             }
             return 0;
         });
@@ -124,20 +125,4 @@ public static class EvaluateCommand
     }
 
     private static string Pct(double? v) => v is double x ? $"{100 * x,8:F1}" : $"{"n/a",8}";
-
-    private static Tables.Table Concat(Tables.Table a, Tables.Table b)
-    {
-        var t = new Tables.Table();
-        foreach (string col in a.ColumnNames)
-        {
-            switch (a.Column(col))
-            {
-                case string?[] s: t.Add(col, s.Concat((string?[])b.Column(col)).ToArray()); break;
-                case long[] l: t.Add(col, l.Concat((long[])b.Column(col)).ToArray()); break;
-                case double?[] d: t.Add(col, d.Concat((double?[])b.Column(col)).ToArray()); break;
-                case bool[] x: t.Add(col, x.Concat((bool[])b.Column(col)).ToArray()); break;
-            }
-        }
-        return t;
-    }
 }

@@ -55,6 +55,7 @@ public static class MeasureCommand
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             if (r.GetValue(output) is { } o) Util.OutputPath.CheckFile(o, "--out");
             var groups = Parse(r.GetValue(measures)!, "--measures", ["perf", "norms", "sharpness"]);
             var which = Parse(r.GetValue(searches)!, "--sharpness", ["pacbayes", "pacbayes-mag", "worst-case", "worst-case-mag"]);
@@ -101,16 +102,16 @@ public static class MeasureCommand
             if (lim is int n) data = data.Take(n);
             if (!m.Spec.Input.SequenceEqual(new[] { data.C, data.H, data.W }))
                 throw new InputException($"{r.GetValue(model)}: the model takes [{string.Join(", ", m.Spec.Input)}], {name} has [{data.C}, {data.H}, {data.W}]");
-            Console.WriteLine($"measuring {r.GetValue(model)} ({m.ParameterCount:N0} parameters) on {data} ({r.GetValue(split)}), device {dev.Name}, " +
+            stdout.WriteLine($"measuring {r.GetValue(model)} ({m.ParameterCount:N0} parameters) on {data} ({r.GetValue(split)}), device {dev.Name}, " +
                               $"initial weights: {initPath ?? "none"}");
             var results = MeasureSuite.Compute(m, data, options, m0);
-            Console.Write(results.Format());
-            foreach (var note in results.Notes) Console.WriteLine(note);
-            if (OpProfiler.Enabled) Console.Error.WriteLine(OpProfiler.Report());
+            stdout.Write(results.Format());
+            foreach (var note in results.Notes) stdout.WriteLine(note);
+            if (OpProfiler.Enabled) r.InvocationConfiguration.Error.WriteLine(OpProfiler.Report());
             if (outPath != null)
             {
                 results.ToTable().Write(outPath);
-                Console.WriteLine($"wrote {results.Count} measures to {outPath}");
+                stdout.WriteLine($"wrote {results.Count} measures to {outPath}");
             }
             return 0;
         });

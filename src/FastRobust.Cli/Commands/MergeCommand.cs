@@ -13,11 +13,12 @@ public static class MergeCommand
         var cmd = new Command("merge", "Combine shard directories of one study into one and rebuild its tables and correlations") { dirs, output };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             var sources = r.GetValue(dirs)!;
             string outDir = r.GetValue(output) ?? sources[0];
             Util.OutputPath.CheckDirectory(outDir, r.GetValue(output) is null ? "DIR" : "--out");
             int n = StudyMerge.Merge(sources, outDir);
-            Console.WriteLine($"merged {sources.Length} director{(sources.Length == 1 ? "y" : "ies")} into {outDir}: {n} models in the tables");
+            stdout.WriteLine($"merged {sources.Length} director{(sources.Length == 1 ? "y" : "ies")} into {outDir}: {n} models in the tables");
             return 0;
         });
         return cmd;

@@ -21,6 +21,7 @@ public static class PredictCommand
         var cmd = new Command("predict", "Write a model's logits on images from a .npy file") { model, weights, input, labels, output, batch, device, seed };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             Util.OutputPath.CheckFile(r.GetValue(output)!, "--out");
             int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
@@ -34,11 +35,11 @@ public static class PredictCommand
             if (y != null) BatchedInference.CheckLabels(m, y, r.GetValue(labels)!);
             var logits = BatchedInference.Logits(m, images, shape[0], b);
             Npy.WriteFloat32(r.GetValue(output)!, logits, [shape[0], m.Spec.Classes]);
-            Console.WriteLine($"wrote logits [{shape[0]}, {m.Spec.Classes}] to {r.GetValue(output)}");
+            stdout.WriteLine($"wrote logits [{shape[0]}, {m.Spec.Classes}] to {r.GetValue(output)}");
             if (y != null)
             {
                 var (acc, loss) = BatchedInference.Evaluate(m, images, y, b);
-                Console.WriteLine($"accuracy {acc:P2}  mean cross-entropy {loss:F4}");
+                stdout.WriteLine($"accuracy {acc:P2}  mean cross-entropy {loss:F4}");
             }
             return 0;
         });

@@ -13,7 +13,8 @@ public static class ReportCommand
         var cmd = new Command("report", "Print the measures that best predict each robustness notion across a study's models") { dir, top };
         cmd.SetAction(r =>
         {
-            Console.WriteLine(StudyReport.Format(StudyReport.Strongest(r.GetValue(dir)!, CommonOptions.Positive(r.GetValue(top), "--top"))));
+            var stdout = r.InvocationConfiguration.Output;
+            stdout.WriteLine(StudyReport.Format(StudyReport.Strongest(r.GetValue(dir)!, CommonOptions.Positive(r.GetValue(top), "--top"))));
             return 0;
         });
         return cmd;

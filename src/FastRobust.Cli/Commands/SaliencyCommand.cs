@@ -27,6 +27,7 @@ public static class SaliencyCommand
         };
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             Util.OutputPath.CheckFile(r.GetValue(output)!, "--out");
             if (r.GetValue(png) is { } pngDir) Util.OutputPath.CheckDirectory(pngDir, "--png");
             int b = CommonOptions.Positive(r.GetValue(batch), "--batch");
@@ -40,11 +41,11 @@ public static class SaliencyCommand
             BatchedInference.CheckLabels(m, y, labelPath);
             var grad = BatchedInference.LossInputGradient(m, images, y, b);
             Npy.WriteFloat32(r.GetValue(output)!, grad, shape);
-            Console.WriteLine($"wrote input gradient {Tensors.Tensor.ShapeString(shape)} to {r.GetValue(output)}");
+            stdout.WriteLine($"wrote input gradient {Tensors.Tensor.ShapeString(shape)} to {r.GetValue(output)}");
             if (r.GetValue(png) is { } dir)
             {
                 string file = WritePng(dir, images, grad, shape, Math.Min(shape[0], Math.Max(1, r.GetValue(pngLimit))));
-                Console.WriteLine($"wrote {file}");
+                stdout.WriteLine($"wrote {file}");
             }
             return 0;
         });

@@ -22,11 +22,12 @@ public static class StudyCommand
         {
             file, preset, output, shard, force, device, top,
         };
-        cmd.SetAction(r => Run(r.GetValue(file), r.GetValue(preset), r.GetValue(output), r.GetValue(shard)!, r.GetValue(force), r.GetValue(device), r.GetValue(top)));
+        cmd.SetAction(r => Run(r.GetValue(file), r.GetValue(preset), r.GetValue(output), r.GetValue(shard)!, r.GetValue(force), r.GetValue(device), r.GetValue(top),
+            r.InvocationConfiguration.Output));
         return cmd;
     }
 
-    public static int Run(string? file, string? preset, string? outDir, string shardText, bool force, string? device, int top)
+    public static int Run(string? file, string? preset, string? outDir, string shardText, bool force, string? device, int top, TextWriter stdout)
     {
         if (file != null && preset != null) throw new InputException("give either a study FILE or --preset, not both");
         StudyFile study;
@@ -37,10 +38,10 @@ public static class StudyCommand
         string dir = outDir ?? Path.Combine("runs", StudyPlan.Sanitize(study.Name) + (shard.Count > 1 ? $"-shard{shard.Index}of{shard.Count}" : ""));
         OutputPath.CheckDirectory(dir, outDir is null ? "the study directory" : "--out");
         var dev = device is null ? null : CommonOptions.OpenDevice(device);
-        var outcome = BarStudyProgress.Run(p => StudyRunner.Run(study, source, dir, shard, force, dev, p));
-        Console.WriteLine($"study '{study.Name}': {outcome.Ran} model(s) run, {outcome.Skipped} already finished; {outcome.InTables} in the tables");
-        Console.WriteLine($"tables: {string.Join(", ", StudyDirectory.TableNames.Select(t => Path.Combine(outcome.Directory, t + ".parquet")).Where(File.Exists))}");
-        Console.WriteLine(StudyReport.Format(StudyReport.Strongest(outcome.Directory, top)));
+        var outcome = BarStudyProgress.Run(stdout, p => StudyRunner.Run(study, source, dir, shard, force, dev, p));
+        stdout.WriteLine($"study '{study.Name}': {outcome.Ran} model(s) run, {outcome.Skipped} already finished; {outcome.InTables} in the tables");
+        stdout.WriteLine($"tables: {string.Join(", ", StudyDirectory.TableNames.Select(t => Path.Combine(outcome.Directory, t + ".parquet")).Where(File.Exists))}");
+        stdout.WriteLine(StudyReport.Format(StudyReport.Strongest(outcome.Directory, top)));
         return 0;
     }
 }

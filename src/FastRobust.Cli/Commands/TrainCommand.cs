@@ -38,12 +38,15 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Output directory for model.json, model.safetensors, init.safetensors and training.json", Required = true };
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
+        var robustOptions = new RobustTrainingOptions();
         var cmd = new Command("train", "Train a classifier and save it as a spec plus safetensors weights (PyTorch nn.Sequential names)")
         {
             dataset, model, epochs, batch, optimizer, lr, momentum, wd, nesterov, schedule, smoothing, augment, valSplit, limit, testLimit, output, device, seed,
         };
+        foreach (var option in robustOptions.All) cmd.Options.Add(option);
         cmd.SetAction(r =>
         {
+            var stdout = r.InvocationConfiguration.Output;
             string name = DataLocator.NormalizeName(r.GetValue(dataset)!);
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             ulong s = r.GetValue(seed);
@@ -54,6 +57,8 @@ public static class TrainCommand
             if (r.GetValue(wd) is var w && !(w >= 0 && float.IsFinite(w))) throw new InputException($"--weight-decay must not be negative, got {w}");
             if (r.GetValue(smoothing) is var ls && !(ls >= 0 && ls < 1)) throw new InputException($"--label-smoothing must be in [0, 1), got {ls}");
             OutputPath.CheckDirectory(r.GetValue(output)!, "--out");
+            var robust = robustOptions.Read(r);
+            int robustEval = robustOptions.EvalLimit(r);
             double val = r.GetValue(valSplit);
             if (val < 0 || val >= 1) throw new InputException($"--val-split must be in [0, 1), got {val}");
 
@@ -86,17 +91,18 @@ public static class TrainCommand
             {
                 Epochs = ep, Batch = b, Optimizer = r.GetValue(optimizer)!, Lr = l, Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), Nesterov = r.GetValue(nesterov), Schedule = r.GetValue(schedule)!,
-                LabelSmoothing = r.GetValue(smoothing), Seed = s,
+                LabelSmoothing = r.GetValue(smoothing), Seed = s, Robust = robust, RobustEvalLimit = robustEval,
                 Augment = aug == "crop-flip" || (aug == "auto" && name == "cifar10") ? Augmentation.Standard : null,
             };
             string dir = r.GetValue(output)!;
             using var m = Model.Create(spec, dev, s);
-            Console.WriteLine($"training {modelArg} ({m.ParameterCount:N0} parameters) on {train} with {options.Optimizer} lr {options.Lr} " +
+            stdout.WriteLine($"training {modelArg} ({m.ParameterCount:N0} parameters) on {train} with {options.Optimizer} lr {options.Lr} " +
                               $"({options.Schedule}), batch {b}, {ep} epoch(s), device {dev.Name}, seed {s}; evaluating on {evalName} ({test.N} images)");
+            if (robust.Active) stdout.WriteLine(RobustTrainingOptions.Describe(robust));
             Directory.CreateDirectory(dir);
             m.SaveWeights(Path.Combine(dir, "init.safetensors"));
             var start = DateTime.UtcNow;
-            var history = BarTrainProgress.Run(ep, p => Trainer.Run(m, train, test, options, p));
+            var history = BarTrainProgress.Run(ep, stdout, p => Trainer.Run(m, train, test, options, p));
             double seconds = (DateTime.UtcNow - start).TotalSeconds;
             var last = history[^1];
             var meta = new Dictionary<string, string>
@@ -105,13 +111,15 @@ public static class TrainCommand
                 ["train_accuracy"] = last.TrainAccuracy.ToString("R", CultureInfo.InvariantCulture),
                 [$"{evalName}_accuracy"] = (last.TestAccuracy ?? double.NaN).ToString("R", CultureInfo.InvariantCulture),
             };
+            if (robust.Active) meta["adversarial"] = RobustOptions.MethodName(robust.Method);
+            if (last.TestRobustAccuracy is double ra) meta[$"{evalName}_robust_accuracy"] = ra.ToString("R", CultureInfo.InvariantCulture);
             m.Save(dir, meta);
             AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
             {
                 model = modelArg, dataset = name, train_images = train.N, eval_set = evalName, eval_images = test.N,
                 options, device = dev.Name, parameters = m.ParameterCount, seconds, history,
             }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }) + "\n");
-            Console.WriteLine($"{evalName} accuracy {last.TestAccuracy:P2} after {ep} epoch(s), {seconds:F0}s; wrote {dir}/model.json, model.safetensors, init.safetensors, training.json");
+            stdout.WriteLine($"{evalName} accuracy {last.TestAccuracy:P2} after {ep} epoch(s), {seconds:F0}s; wrote {dir}/model.json, model.safetensors, init.safetensors, training.json");
             return 0;
         });
         return cmd;

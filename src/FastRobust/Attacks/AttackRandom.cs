@@ -43,27 +43,22 @@ internal static class AttackRandom
     /// Fills slot s (rows of <paramref name="rowSize"/> values) of <paramref name="dst"/> with uniform values in
     /// [lo, hi) drawn for sample globalIndex(s), on the device.
     /// </summary>
-    public static void Uniform(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, ulong stream, float lo, float hi)
-    {
-        long rowSize = dst.Count / dst.Shape[0];
-        using var tmp = Tensor.Empty([(int)rowSize], dst.Device);
-        var b = dst.Device.Backend;
-        for (int s = 0; s < count; s++)
-        {
-            b.FillUniform(tmp.Buffer, rowSize, seed, stream, Offset(globalIndex(s), rowSize), lo, hi);
-            b.Copy(tmp.Buffer, 0, dst.Buffer, s * rowSize, rowSize);
-        }
-    }
+    public static void Uniform(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, ulong stream, float lo, float hi) =>
+        FillRows(dst, count, globalIndex, (b, buffer, n, offset) => b.FillUniform(buffer, n, seed, stream, offset, lo, hi));
 
-    /// <summary>As <see cref="Uniform"/> with standard normal values.</summary>
-    public static void Normal(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, ulong stream, float mean, float std)
+    /// <summary>As <see cref="Uniform"/> with normal values.</summary>
+    public static void Normal(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, ulong stream, float mean, float std) =>
+        FillRows(dst, count, globalIndex, (b, buffer, n, offset) => b.FillNormal(buffer, n, seed, stream, offset, mean, std));
+
+    /// <summary>Row s of dst: n values drawn by <paramref name="fill"/> at the Philox offset of sample globalIndex(s), through one scratch row.</summary>
+    private static void FillRows(Tensor dst, int count, Func<int, long> globalIndex, Action<Backend, FloatBuffer, long, ulong> fill)
     {
         long rowSize = dst.Count / dst.Shape[0];
         using var tmp = Tensor.Empty([(int)rowSize], dst.Device);
         var b = dst.Device.Backend;
         for (int s = 0; s < count; s++)
         {
-            b.FillNormal(tmp.Buffer, rowSize, seed, stream, Offset(globalIndex(s), rowSize), mean, std);
+            fill(b, tmp.Buffer, rowSize, Offset(globalIndex(s), rowSize));
             b.Copy(tmp.Buffer, 0, dst.Buffer, s * rowSize, rowSize);
         }
     }

@@ -58,7 +58,7 @@ public static class PacBayesSigmaSearch
 
     /// <summary>
     /// std = σ (paper) or σ² (port); magnitude-aware √(w²·σ² + ε²) (paper) or w²·σ² + ε² (port), each operation
-    /// rounded once in float32 (no fused multiply-add), so a host loop can rebuild the very same values.
+    /// rounded once in float32 (no fused multiply-add), so a host loop can rebuild the very same values from this rule.
     /// </summary>
     private static void FillStd(Backend be, Tensor std, Tensor w, double sigma, bool magnitude, MeasureOptions o, Tensor scalars)
     {
@@ -74,17 +74,6 @@ public static class PacBayesSigmaSearch
         be.Copy(scalars.Buffer, 1, scalars.Buffer, 0, 1);
         be.BinaryRow(BinaryOp.Add, std.Buffer, scalars.Buffer, std.Buffer, 1, std.Count);
         if (o.SigmaConvention == SigmaConvention.Paper) be.Unary(UnaryOp.Sqrt, std.Buffer, std.Buffer, std.Count);
-    }
-
-    /// <summary>The float32 std of one weight exactly as the device computes it (for reference loops).</summary>
-    public static float DeviceNoiseStd(double sigma, float weight, bool magnitude, double epsilon, SigmaConvention convention)
-    {
-        if (!magnitude) return (float)NoiseStd(sigma, 0, false, 0, convention);
-        float s2 = (float)(sigma * sigma), e2 = (float)(epsilon * epsilon);
-        float sq = weight * weight;
-        float v = sq * s2;
-        v += e2;
-        return convention == SigmaConvention.Paper ? MathF.Sqrt(v) : v;
     }
 
     /// <summary>Evaluates the current perturbed members chunk by chunk until the step's outcome is decided.</summary>

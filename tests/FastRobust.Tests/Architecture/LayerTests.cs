@@ -25,7 +25,7 @@ public class LayerTests
         ["Backends"] = ["Tensors", "Random"],
         ["Nn"] = ["Autograd"],
         ["Data"] = ["Tensors", "Random"],
-        ["Training"] = ["Nn", "Data"],
+        ["Training"] = ["Nn", "Data", "Attacks"],
         ["Attacks"] = ["Nn", "Imaging", "Tables"],
         ["Shifts.Generation"] = ["Data"],
         ["Shifts.Released"] = ["Shifts.Generation"],
@@ -38,8 +38,9 @@ public class LayerTests
     /// <summary>What the plug-in assemblies may use of the core (their own namespaces aside).</summary>
     private static readonly (string Layer, string[] MayUse)[] PlugIns =
     [
-        // device code: the counter-based generator it shares with the host, and plain helpers
-        ("Kernels", ["Random", "Util"]),
+        // device code: the counter-based generator it shares with the host, plain helpers, and the host's own
+        // integer JPEG DCT (Shifts.Generation.Jpeg.JpegDct), which the JPEG corruption kernel calls
+        ("Kernels", ["Random", "Util", "Shifts.Generation"]),
         // the ILGPU backend: the op interface it implements, the corruptions whose kernels it registers, its kernels
         ("Gpu", ["Tensors", "Shifts.Generation", "Kernels"]),
         // the agreement cases (run by the GPU tests and the gpu-selftest verb): every op, training, attacks, measures

@@ -1,32 +1,16 @@
-using System.CommandLine;
 using FastRobust.Attacks;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Data;
 using FastRobust.Tables;
 using Xunit;
+using FastRobust.Tests.Cli;
+using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Attacks;
 
 /// <summary>The attack verb end to end, in process: outputs, and one clear error with exit code 2 before any work on bad input.</summary>
-public sealed class AttackCliTests : IDisposable
+public sealed class AttackCliTests : CliTestFolder
 {
     private static readonly AttackFixture F = AttackFixture.Instance;
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-attack-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        int code = CliRunner.Run(root, args, stderr: err);
-        return (code, err.ToString());
-    }
-
     /// <summary>Writes the first n fixture images and labels as .npy; returns the common arguments.</summary>
     private string[] Inputs(int n = 8)
     {
@@ -38,7 +22,7 @@ public sealed class AttackCliTests : IDisposable
     [Fact]
     public void WritesAdversarialImagesSampleTableAndPicture()
     {
-        var (code, err) = Run([.. Inputs(), "--attack", "pgd", "--eps", "0.2", "--out", P("adv.npy"), "--samples", P("s.parquet"), "--png", P("png"), "--seed", "2"]);
+        var (code, _, err) = Run([.. Inputs(), "--attack", "pgd", "--eps", "0.2", "--out", P("adv.npy"), "--samples", P("s.parquet"), "--png", P("png"), "--seed", "2"]);
         Assert.True(code == 0, err);
         var (adv, shape) = Npy.ReadFloat32(P("adv.npy"));
         Assert.Equal(new[] { 8, 1, 28, 28 }, shape);
@@ -69,7 +53,7 @@ public sealed class AttackCliTests : IDisposable
     public void DatasetSplitAndPerSampleTargetsFile()
     {
         Npy.WriteLabels(P("t.npy"), Enumerable.Range(0, 6).Select(i => (F.Data.Labels[i] + 1) % 10).ToArray());
-        var (code, err) = Run("attack", "--model", F.SpecPath, "--weights", F.WeightsPath, "--dataset", "mnist", "--split", "test", "--limit", "6",
+        var (code, _, err) = Run("attack", "--model", F.SpecPath, "--weights", F.WeightsPath, "--dataset", "mnist", "--split", "test", "--limit", "6",
             "--attack", "pgd", "--eps", "0.3", "--steps", "20", "--target", P("t.npy"), "--out", P("adv.npy"), "--samples", P("s.parquet"), "--device", "cpu");
         Assert.True(code == 0, err);
         var table = Table.Read(P("s.parquet"));
@@ -97,7 +81,7 @@ public sealed class AttackCliTests : IDisposable
     [MemberData(nameof(BadInputs))]
     public void BadOptionsExitWithTwoBeforeAnyWork(string[] extra, string message)
     {
-        var (code, err) = Run([.. Inputs(), .. extra, "--out", P("adv.npy"), "--samples", P("s.parquet")]);
+        var (code, _, err) = Run([.. Inputs(), .. extra, "--out", P("adv.npy"), "--samples", P("s.parquet")]);
         Assert.Equal(2, code);
         Assert.Contains(message, err);
         Assert.Single(err.Trim().Split('\n'), l => l.StartsWith("error:"));
@@ -108,7 +92,7 @@ public sealed class AttackCliTests : IDisposable
     [Fact]
     public void UnknownAttackIsAUsageError()
     {
-        var (code, err) = Run([.. Inputs(), "--attack", "hopskipjump", "--eps", "0.1", "--out", P("adv.npy")]);
+        var (code, _, err) = Run([.. Inputs(), "--attack", "hopskipjump", "--eps", "0.1", "--out", P("adv.npy")]);
         Assert.Equal(2, code);
         Assert.Contains("hopskipjump", err);
         Assert.False(File.Exists(P("adv.npy")));
@@ -119,15 +103,15 @@ public sealed class AttackCliTests : IDisposable
     {
         var args = Inputs();
         Npy.WriteFloat32(P("rgb.npy"), new float[2 * 3 * 32 * 32], [2, 3, 32, 32]);
-        var (code, err) = Run([.. args[..5], "--input", P("rgb.npy"), "--labels", P("y.npy"), "--attack", "fgsm", "--eps", "0.1", "--out", P("adv.npy")]);
+        var (code, _, err) = Run([.. args[..5], "--input", P("rgb.npy"), "--labels", P("y.npy"), "--attack", "fgsm", "--eps", "0.1", "--out", P("adv.npy")]);
         Assert.Equal(2, code);
         Assert.Contains("y.npy: 8 labels for 2 images", err);
         Npy.WriteLabels(P("y2.npy"), [1, 2]);
-        (code, err) = Run([.. args[..5], "--input", P("rgb.npy"), "--labels", P("y2.npy"), "--attack", "fgsm", "--eps", "0.1", "--out", P("adv.npy")]);
+        (code, _, err) = Run([.. args[..5], "--input", P("rgb.npy"), "--labels", P("y2.npy"), "--attack", "fgsm", "--eps", "0.1", "--out", P("adv.npy")]);
         Assert.Equal(2, code);
         Assert.Contains("[N, 1, 28, 28]", err);
         Npy.WriteLabels(P("bad-y.npy"), [1, 2, 3, 4, 5, 6, 7, 12]);
-        (code, err) = Run([.. args[..5], "--input", P("x.npy"), "--labels", P("bad-y.npy"), "--attack", "fgsm", "--eps", "0.1", "--out", P("adv.npy")]);
+        (code, _, err) = Run([.. args[..5], "--input", P("x.npy"), "--labels", P("bad-y.npy"), "--attack", "fgsm", "--eps", "0.1", "--out", P("adv.npy")]);
         Assert.Equal(2, code);
         Assert.Contains("label 12 at index 7", err);
         Assert.False(File.Exists(P("adv.npy")));

@@ -1,9 +1,7 @@
-using System.CommandLine;
 using FastRobust.Bench;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Util;
 using Xunit;
+using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.BenchCompare;
 
@@ -17,15 +15,6 @@ public sealed class BenchComparisonTests : IDisposable
     private readonly ResultFiles _files = new();
 
     public void Dispose() => _files.Dispose();
-
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        int code = CliRunner.Run(root, args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     private BenchComparison Compare(HandMade b, HandMade n, double threshold = 0.10) =>
         BenchComparison.Compare(BenchRun.Read(_files.Write("base.json", b)), BenchRun.Read(_files.Write("new.json", n)), threshold);
@@ -41,7 +30,7 @@ public sealed class BenchComparisonTests : IDisposable
         Assert.Equal(1.2, row.Ratio!.Value, 9);
         Assert.False(cmp.Passed);
 
-        var (code, output, _) = Cli("bench-compare", _files.Path("base.json"), _files.Path("new.json"), "--threshold", "10%");
+        var (code, output, _) = Run("bench-compare", _files.Path("base.json"), _files.Path("new.json"), "--threshold", "10%");
         Assert.Equal(1, code);
         Assert.Contains("| ConvBenchmarks.Forward(Layer: \"conv2\", Batch: 128, Device: \"cpu\") |", output);
         Assert.Contains("10.00 ms ±0.10", output);
@@ -60,7 +49,7 @@ public sealed class BenchComparisonTests : IDisposable
         Assert.Equal(Verdict.Noise, Assert.Single(cmp.Rows).Verdict);
         Assert.True(cmp.Passed);
 
-        var (code, output, _) = Cli("bench-compare", _files.Path("base.json"), _files.Path("new.json"), "--threshold", "10%");
+        var (code, output, _) = Run("bench-compare", _files.Path("base.json"), _files.Path("new.json"), "--threshold", "10%");
         Assert.Equal(0, code);
         Assert.Contains("noise: confidence intervals overlap", output);
         Assert.Contains("=> PASS", output);
@@ -75,7 +64,7 @@ public sealed class BenchComparisonTests : IDisposable
         Assert.Equal(Verdict.Faster, row.Verdict);
         Assert.Equal(0.8, row.Ratio!.Value, 9);
 
-        var (code, output, _) = Cli("bench-compare", _files.Path("base.json"), _files.Path("new.json"));
+        var (code, output, _) = Run("bench-compare", _files.Path("base.json"), _files.Path("new.json"));
         Assert.Equal(0, code);
         Assert.Contains("0.80 (-20.0%) | faster", output);
         Assert.Contains("1 faster", output);
@@ -106,7 +95,7 @@ public sealed class BenchComparisonTests : IDisposable
         Assert.Equal(Verdict.OnlyInNew, cmp.Rows.Single(r => r.Name.Contains("square1024")).Verdict);
         Assert.True(cmp.Passed);
 
-        var (code, output, _) = Cli("bench-compare", baseFile, newFile);
+        var (code, output, _) = Run("bench-compare", baseFile, newFile);
         Assert.Equal(0, code);
         Assert.Matches(@"GemmBenchmarks\.Gemm\(Shape: ""fc1\.fwd"", Device: ""cpu""\)\s+\|\s+1\.00 ms ±0\.01 \|\s+\|\s+\| only in base", output);
         Assert.Matches(@"GemmBenchmarks\.Gemm\(Shape: ""square1024"", Device: ""cpu""\)\s+\|\s+\|\s+5\.00 ms ±0\.10 \|\s+\| only in new", output);
@@ -119,7 +108,7 @@ public sealed class BenchComparisonTests : IDisposable
         var cmp = Compare(new HandMade(Conv, Conv2, 10.0, 9.9, 10.1), new HandMade(Conv, Conv2, null));
         Assert.Equal(Verdict.Failed, Assert.Single(cmp.Rows).Verdict);
         Assert.False(cmp.Passed);
-        Assert.Equal(1, Cli("bench-compare", _files.Path("base.json"), _files.Path("new.json")).Code);
+        Assert.Equal(1, Run("bench-compare", _files.Path("base.json"), _files.Path("new.json")).Code);
     }
 
     [Fact]
@@ -153,12 +142,12 @@ public sealed class BenchComparisonTests : IDisposable
             Assert.Contains(bad, e.Message);
             Assert.Contains(expect, e.Message);
 
-            var (code, output, err) = Cli("bench-compare", good, bad);
+            var (code, output, err) = Run("bench-compare", good, bad);
             Assert.Equal(2, code);
             Assert.Equal("", output);
             Assert.Equal($"error: {e.Message}", err.TrimEnd('\n', '\r'));
         }
-        var missing = Cli("bench-compare", _files.Path("nowhere.json"), good);
+        var missing = Run("bench-compare", _files.Path("nowhere.json"), good);
         Assert.Equal(2, missing.Code);
         Assert.Contains("nowhere.json: no such file", missing.Err);
     }
@@ -172,7 +161,7 @@ public sealed class BenchComparisonTests : IDisposable
         foreach (string bad in new[] { "ten", "0%", "-5%", "2000%", "" })
             Assert.Throws<InputException>(() => BenchComparison.ParseThreshold(bad));
         string f = _files.Write("a.json", new HandMade(Conv, Conv2, 10.0, 9.9, 10.1));
-        var (code, _, err) = Cli("bench-compare", f, f, "--threshold", "lots");
+        var (code, _, err) = Run("bench-compare", f, f, "--threshold", "lots");
         Assert.Equal(2, code);
         Assert.Contains("--threshold", err);
     }

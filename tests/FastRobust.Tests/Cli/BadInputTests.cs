@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.CommandLine;
 using System.Text;
 using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Data;
 using FastRobust.Nn;
 using FastRobust.Tensors;
@@ -15,21 +14,12 @@ namespace FastRobust.Tests.Cli;
 /// One test per class of bad input, through the CLI: exit code 2, one line on stderr that names the file or the
 /// option, and no output left behind (nor a temporary file). Bugs, by contrast, exit 1 with their trace.
 /// </summary>
-public sealed class BadInputTests : IDisposable
+public sealed class BadInputTests : CliTestFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-bad-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static (int Code, string Err) Run(params string[] args)
     {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        int code = CliRunner.Run(root, args, stdout: new StringWriter(), stderr: err);
-        return (code, err.ToString());
+        var r = CliHarness.Run(args);
+        return (r.Code, r.Err);
     }
 
     /// <summary>Exit 2, exactly one stderr line, naming every one of <paramref name="named"/>.</summary>
@@ -44,8 +34,8 @@ public sealed class BadInputTests : IDisposable
     /// <summary>Nothing in the test folder but the inputs: no output, no temporary sibling.</summary>
     private void AssertOnlyInputs(params string[] inputs)
     {
-        var left = Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(_dir, f)).Except(inputs).ToList();
+        var left = Directory.EnumerateFileSystemEntries(Dir, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Dir, f)).Except(inputs).ToList();
         Assert.True(left.Count == 0, "left behind: " + string.Join(", ", left));
     }
 
@@ -55,7 +45,7 @@ public sealed class BadInputTests : IDisposable
     {
         var spec = ModelFamilies.Build("custom-cnn:depth=1,width=4,hidden=8", [1, 28, 28], 10, [0.5f], [0.5f]);
         using var m = Model.Create(spec, Device.Cpu, 1);
-        m.Save(_dir);
+        m.Save(Dir);
         Npy.WriteFloat32(P("x.npy"), Enumerable.Range(0, 3 * 28 * 28).Select(i => (i % 97) / 97f).ToArray(), [3, 1, 28, 28]);
         Npy.WriteLabels(P("y.npy"), [1, 2, 3]);
         return (P("model.json"), P("model.safetensors"));

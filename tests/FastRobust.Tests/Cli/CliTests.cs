@@ -1,37 +1,20 @@
-using System.CommandLine;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Data;
 using FastRobust.Nn;
 using FastRobust.Tensors;
 using Xunit;
+using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Cli;
 
 /// <summary>The CLI end to end, in process: exit codes, one-line errors, and no half-written outputs.</summary>
-public sealed class CliTests : IDisposable
+public sealed class CliTests : CliTestFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        int code = CliRunner.Run(root, args, stderr: err);
-        return (code, err.ToString());
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     /// <summary>A small saved model and matching .npy inputs.</summary>
     private (string Spec, string Weights) SaveModel()
     {
         var spec = ModelFamilies.Build("custom-cnn:depth=1,width=4,hidden=8", [1, 28, 28], 10, [0.5f], [0.5f]);
         using var m = Model.Create(spec, Device.Cpu, 1);
-        m.Save(_dir);
+        m.Save(Dir);
         var x = new float[3 * 28 * 28];
         new System.Random(1).NextBytes(new byte[1]);
         for (int i = 0; i < x.Length; i++) x[i] = (i % 97) / 97f;
@@ -40,11 +23,31 @@ public sealed class CliTests : IDisposable
         return (P("model.json"), P("model.safetensors"));
     }
 
+    /// <summary>
+    /// Every verb writes through the invocation's writers, so that tests in parallel read only their own output: no
+    /// file of the CLI but Program.cs (which hands the process's console to CliRunner) and Terminal.cs (which asks
+    /// whether a writer is that console) names Console (Spectre's AnsiConsole draws only on an interactive terminal).
+    /// </summary>
+    [Fact]
+    public void VerbsWriteOnlyThroughTheInvocationsWriters()
+    {
+        string? root = AppContext.BaseDirectory;
+        while (root != null && !File.Exists(Path.Combine(root, "FastRobust.sln"))) root = Path.GetDirectoryName(root);
+        Assert.NotNull(root);
+        var cli = Path.Combine(root!, "src", "FastRobust.Cli");
+        var files = Directory.GetFiles(cli, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && Path.GetFileName(f) is not ("Program.cs" or "Terminal.cs"))
+            .ToList();
+        Assert.Contains(files, f => f.EndsWith("PredictCommand.cs", StringComparison.Ordinal));
+        var offenders = files.Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"\bConsole\.")).ToList();
+        Assert.True(offenders.Count == 0, $"write through r.InvocationConfiguration.Output/Error instead of Console in: {string.Join(", ", offenders)}");
+    }
+
     [Fact]
     public void UnknownVerbAndMissingOptionExitWithTwo()
     {
         Assert.Equal(2, Run("frobnicate").Code);
-        var (code, err) = Run("predict", "--model", "m.json");
+        var (code, _, err) = Run("predict", "--model", "m.json");
         Assert.Equal(2, code);
         Assert.Contains("--weights", err);
     }
@@ -53,13 +56,16 @@ public sealed class CliTests : IDisposable
     public void PredictWritesLogitsThatMatchTheEngine()
     {
         var (spec, weights) = SaveModel();
-        var (code, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("logits.npy"), "--device", "cpu");
+        var (code, stdout, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("logits.npy"), "--device", "cpu");
         Assert.True(code == 0, err);
         var (logits, shape) = Npy.ReadFloat32(P("logits.npy"));
         Assert.Equal(new[] { 3, 10 }, shape);
         using var m = Model.Load(spec, weights, Device.Cpu);
         using var x = Tensor.FromArray(Npy.ReadFloat32(P("x.npy")).Data, [3, 1, 28, 28]);
         Assert.Equal(m.Forward(x).ToArray(), logits);
+        // the verb's report comes through the invocation's writer, not the process's console
+        Assert.Contains($"wrote logits [3, 10] to {P("logits.npy")}", stdout);
+        Assert.Contains("accuracy", stdout);
     }
 
     [Fact]
@@ -67,7 +73,7 @@ public sealed class CliTests : IDisposable
     {
         SaveModel();
         File.WriteAllText(P("bad.json"), """{"input": [1, 28, 28], "classes": 10, "layers": [{"type": "softmax"}]}""");
-        var (code, err) = Run("predict", "--model", P("bad.json"), "--weights", P("model.safetensors"), "--input", P("x.npy"), "--out", P("logits.npy"));
+        var (code, _, err) = Run("predict", "--model", P("bad.json"), "--weights", P("model.safetensors"), "--input", P("x.npy"), "--out", P("logits.npy"));
         Assert.Equal(2, code);
         Assert.Contains("bad.json", err);
         Assert.Contains("unknown layer type 'softmax'", err);
@@ -81,7 +87,7 @@ public sealed class CliTests : IDisposable
         var (spec, weights) = SaveModel();
         var bytes = File.ReadAllBytes(weights);
         File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
-        var (code, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"));
+        var (code, _, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"));
         Assert.Equal(2, code);
         Assert.Contains("model.safetensors", err);
         Assert.False(File.Exists(P("g.npy")));
@@ -92,7 +98,7 @@ public sealed class CliTests : IDisposable
     {
         var (spec, weights) = SaveModel();
         Npy.WriteFloat32(P("rgb.npy"), new float[2 * 3 * 32 * 32], [2, 3, 32, 32]);
-        var (code, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("rgb.npy"), "--out", P("logits.npy"));
+        var (code, _, err) = Run("predict", "--model", spec, "--weights", weights, "--input", P("rgb.npy"), "--out", P("logits.npy"));
         Assert.Equal(2, code);
         Assert.Contains("rgb.npy", err);
         Assert.Contains("[N, 1, 28, 28]", err);
@@ -103,7 +109,7 @@ public sealed class CliTests : IDisposable
     {
         var (spec, weights) = SaveModel();
         Npy.WriteLabels(P("bad-y.npy"), [1, 12, 3]);
-        var (code, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("bad-y.npy"), "--out", P("g.npy"));
+        var (code, _, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("bad-y.npy"), "--out", P("g.npy"));
         Assert.Equal(2, code);
         Assert.Contains("label 12 at index 1", err);
     }
@@ -112,7 +118,7 @@ public sealed class CliTests : IDisposable
     public void SaliencyWritesGradientAndPng()
     {
         var (spec, weights) = SaveModel();
-        var (code, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"), "--png", P("png"));
+        var (code, _, err) = Run("saliency", "--model", spec, "--weights", weights, "--input", P("x.npy"), "--labels", P("y.npy"), "--out", P("g.npy"), "--png", P("png"));
         Assert.True(code == 0, err);
         var (g, shape) = Npy.ReadFloat32(P("g.npy"));
         Assert.Equal(new[] { 3, 1, 28, 28 }, shape);
@@ -135,7 +141,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void TrainOnBundledMnistWritesAModelThatLoads()
     {
-        var (code, err) = Run("train", "--dataset", "mnist", "--model", "custom-cnn:depth=1,width=8,hidden=32", "--epochs", "1", "--batch", "32",
+        var (code, _, err) = Run("train", "--dataset", "mnist", "--model", "custom-cnn:depth=1,width=8,hidden=32", "--epochs", "1", "--batch", "32",
             "--optimizer", "adam", "--lr", "0.003", "--limit", "2048", "--test-limit", "512", "--out", P("run"), "--device", "cpu", "--seed", "3");
         Assert.True(code == 0, err);
         foreach (var f in new[] { "model.json", "model.safetensors", "init.safetensors", "training.json" })

@@ -1,39 +1,20 @@
-using System.CommandLine;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Nn;
 using FastRobust.Tables;
 using FastRobust.Tensors;
 using Xunit;
+using FastRobust.Tests.Cli;
+using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Measures;
 
 /// <summary>./run.sh measure end to end on the bundled MNIST: the table, the Parquet rows, and bad input.</summary>
-public sealed class MeasureCliTests : IDisposable
+public sealed class MeasureCliTests : CliTestFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-measure-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        var outWriter = new StringWriter();
-        var saved = Console.Out;
-        Console.SetOut(outWriter);
-        try { return (CliRunner.Run(root, args, stdout: outWriter, stderr: err), outWriter.ToString(), err.ToString()); }
-        finally { Console.SetOut(saved); }
-    }
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private void SaveModel()
     {
         var spec = ModelFamilies.Build("custom-cnn:depth=1,width=4,hidden=8,bn=true", [1, 28, 28], 10, [0.5f], [0.5f]);
         using var m = Model.Create(spec, Device.Cpu, 1);
-        m.Save(_dir);
+        m.Save(Dir);
         using var init = Model.Create(spec, Device.Cpu, 2);
         init.SaveWeights(P("init.safetensors"));
     }

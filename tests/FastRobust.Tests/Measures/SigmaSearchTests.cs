@@ -9,72 +9,80 @@ using Xunit;
 namespace FastRobust.Tests.Measures;
 
 /// <summary>
-/// The batched σ search (S perturbed members in one ensemble pass) against a plain reference loop: one single model
-/// per sample, its weights rebuilt on the host from the same Philox numbers, evaluated one after another with
-/// ordinary inference and the reference bisection. Same noise, same rule: the same σ and the same trace.
+/// The batched σ search (S perturbed members in one ensemble pass, chunked evaluation that may stop a step early)
+/// against a reference written here from the definition alone: one single model per sample, its weights rebuilt on
+/// the host from the same Philox numbers, every image evaluated at every step with ordinary inference, and a plain
+/// float64 bisection with the paper's outcome rule. Nothing of the search's own code is used.
 /// </summary>
 public sealed class SigmaSearchTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static SearchResult ReferenceLoop(Model model, SharpnessData data, MeasureOptions o, bool magnitude)
+    /// <summary>A reference step: σ, the fraction of the S samples right on each image, and the full-set outcome.</summary>
+    private sealed record ReferenceStep(double Sigma, double[] Correct, StepOutcome Outcome);
+
+    /// <summary>
+    /// The noise std of one weight as docs/measures.md defines it: σ (paper) or σ² (port); magnitude-aware
+    /// √(σ²·w² + ε²) (paper) or σ²·w² + ε² (port), each operation rounded to float32 as on the device.
+    /// </summary>
+    private static float Std(double sigma, float w, bool magnitude, double epsilon, SigmaConvention convention)
+    {
+        if (!magnitude) return (float)(convention == SigmaConvention.Paper ? sigma : sigma * sigma);
+        float v = w * w * (float)(sigma * sigma) + (float)(epsilon * epsilon);
+        return convention == SigmaConvention.Paper ? MathF.Sqrt(v) : v;
+    }
+
+    /// <summary>
+    /// The documented Philox stream of parameter k's noise at step t: "SM" (magnitude-aware) or "SP" (plain) in the
+    /// top 16 bits, the step from bit 20, the parameter index below.
+    /// </summary>
+    private static ulong Stream(bool magnitude, int step, int param) =>
+        ((magnitude ? 0x534DUL : 0x5350UL) << 48) | ((ulong)(uint)step << 20) | (uint)param;
+
+    /// <summary>Jiang et al.'s rule on the full set: deviation |accuracy − reference| within target ± tolerance.</summary>
+    private static StepOutcome Outcome(double accuracy, double reference, double target, double tolerance)
+    {
+        double g = Math.Abs(accuracy - reference) - target;
+        return Math.Abs(g) < tolerance ? StepOutcome.Within : g > 0 ? StepOutcome.Above : StepOutcome.Below;
+    }
+
+    private static List<ReferenceStep> ReferenceSearch(Model model, SharpnessData data, MeasureOptions o, bool magnitude)
     {
         var trainable = model.Parameters.Where(p => p.Trainable).ToList();
         var weights = trainable.Select(p => p.Value.ToArray()).ToList();
-        double lower = o.SigmaLower, upper = o.SigmaUpper, sigma = 0;
-        var steps = new List<SearchStep>();
+        var set = data.Set.Subset(Enumerable.Range(0, data.N).ToArray());
+        double lower = o.SigmaLower, upper = o.SigmaUpper;
+        var steps = new List<ReferenceStep>();
         for (int t = 0; t < o.SigmaSearchDepth; t++)
         {
-            sigma = (lower + upper) / 2;
-            var samples = new List<Model>();
+            double sigma = (lower + upper) / 2;
+            var counts = new int[data.N];
             for (int s = 0; s < o.MonteCarloSamples; s++)
             {
-                var copy = model.Clone();
+                using var copy = model.Clone();
                 var copyTrainable = copy.Parameters.Where(p => p.Trainable).ToList();
                 for (int k = 0; k < trainable.Count; k++)
                 {
                     var w = weights[k];
                     var v = new float[w.Length];
-                    ulong stream = PacBayesSigmaSearch.NoiseStream(magnitude, t, k);
                     for (int j = 0; j < w.Length; j++)
-                    {
-                        float z = Philox.Normal(o.Seed, stream, 0, (long)s * w.Length + j);
-                        float std = PacBayesSigmaSearch.DeviceNoiseStd(sigma, w[j], magnitude, o.MagnitudeEpsilon, o.SigmaConvention);
-                        float noise = z * std;
-                        v[j] = noise + w[j];
-                    }
+                        v[j] = Philox.Normal(o.Seed, Stream(magnitude, t, k), 0, (long)s * w.Length + j) * Std(sigma, w[j], magnitude, o.MagnitudeEpsilon, o.SigmaConvention) + w[j];
                     Device.Cpu.Backend.Upload(v, copyTrainable[k].Value.Buffer);
                 }
-                samples.Add(copy);
-            }
-            int seen = 0;
-            double sumY = 0, sumY2 = 0;
-            StepOutcome? outcome = null;
-            double z0 = o.SigmaEvaluation == SearchEvaluation.Adaptive ? o.AdaptiveZ : 0;
-            while (outcome == null)
-            {
-                int b = Math.Min(o.SearchChunk, data.N - seen);
-                var counts = new int[b];
-                var chunk = data.Set.Subset(Enumerable.Range(seen, b).ToArray());
-                foreach (var m in samples)
+                var logits = BatchedInference.Logits(copy, set.Images, data.N, 64);
+                int classes = copy.Spec.Classes;
+                for (int i = 0; i < data.N; i++)
                 {
-                    var logits = BatchedInference.Logits(m, chunk.Images, b, 64);
-                    int kc = m.Spec.Classes;
-                    for (int i = 0; i < b; i++)
-                    {
-                        int best = 0;
-                        for (int j = 1; j < kc; j++) if (logits[i * kc + j] > logits[i * kc + best]) best = j;
-                        if (best == chunk.Labels[i]) counts[i]++;
-                    }
+                    int best = 0;
+                    for (int j = 1; j < classes; j++) if (logits[i * classes + j] > logits[i * classes + best]) best = j;
+                    if (best == set.Labels[i]) counts[i]++;
                 }
-                foreach (int c in counts) { double y = (double)c / samples.Count; sumY += y; sumY2 += y * y; }
-                seen += b;
-                outcome = StepRule.Decide(seen, data.N, sumY, sumY2, data.Accuracy, o.TargetDeviation, o.DeviationTolerance, z0);
             }
-            foreach (var m in samples) m.Dispose();
-            steps.Add(new SearchStep(sigma, sumY / seen, seen, outcome.Value));
+            var correct = counts.Select(c => (double)c / o.MonteCarloSamples).ToArray();
+            var outcome = Outcome(correct.Sum() / data.N, data.Accuracy, o.TargetDeviation, o.DeviationTolerance);
+            steps.Add(new ReferenceStep(sigma, correct, outcome));
             if (outcome == StepOutcome.Within) break;
             if (outcome == StepOutcome.Above) upper = sigma; else lower = sigma;
         }
-        return new SearchResult(sigma, steps);
+        return steps;
     }
 
     public static TheoryData<bool, SigmaConvention, SearchEvaluation> Cases() => new()
@@ -100,10 +108,20 @@ public sealed class SigmaSearchTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal(1.0, data.Accuracy);
         using var ens = new PerturbedEnsemble(model, o.MonteCarloSamples);
         var batched = PacBayesSigmaSearch.Run(ens, data, o, magnitude);
-        var reference = ReferenceLoop(model, data, o, magnitude);
-        output.WriteLine(batched.Trace("batched"));
-        Assert.Equal(reference.Trace("σ"), batched.Trace("σ"));
-        Assert.Equal(reference.Value, batched.Value);
+        var reference = ReferenceSearch(model, data, o, magnitude);
+        string trace = batched.Trace("batched") + "\nreference: " +
+                       string.Join(" → ", reference.Select(r => $"{r.Sigma:G4} (acc {r.Correct.Sum() / data.N:F4}, {r.Outcome.ToString().ToLowerInvariant()})"));
+        output.WriteLine(trace);
+        Assert.True(reference.Count == batched.Steps.Count, trace);
+        for (int t = 0; t < reference.Count; t++)
+        {
+            var (b, r) = (batched.Steps[t], reference[t]);
+            Assert.True(r.Sigma == b.Scale && r.Outcome == b.Outcome, $"step {t}:\n{trace}");
+            // a step may stop before the full set once its outcome is settled: its accuracy is the mean over the images it saw
+            Assert.InRange(b.Images, 1, data.N);
+            Assert.Equal(r.Correct.Take(b.Images).Sum() / b.Images, b.Accuracy, 12);
+        }
+        Assert.Equal(reference[^1].Sigma, batched.Value);
         Assert.True(batched.Steps.Count >= 2);
     }
 

@@ -9,6 +9,19 @@ namespace FastRobust.Tests.OpsTests;
 /// <summary>Max, average and global average pooling against the float64 reference, forward and backward.</summary>
 public class PoolTests
 {
+    /// <summary>A pooling case: random input, plane size and count, stride (0: none given, the kernel size) and output shape.</summary>
+    private static (float[] X, int H, int W, int Planes, int? Stride, int StrideValue, int[] OutShape) Case(int[] shape, int k, int stride, int pad, int seed)
+    {
+        var x = Check.Uniform(new System.Random(seed), (int)Tensor.Numel(shape), -2, 2);
+        int h = shape[^2], w = shape[^1];
+        int? s = stride == 0 ? null : stride;
+        int sv = s ?? k;
+        var outShape = (int[])shape.Clone();
+        outShape[^2] = (h + 2 * pad - k) / sv + 1;
+        outShape[^1] = (w + 2 * pad - k) / sv + 1;
+        return (x, h, w, x.Length / (h * w), s, sv, outShape);
+    }
+
     // default stride (= kernel) with a ragged edge on 7×5, stride 2 with padding, overlapping windows (stride 1),
     // batch 1 and 3, and an ensemble-shaped [E, N, C, H, W] input
     [Theory]
@@ -19,13 +32,7 @@ public class PoolTests
     [InlineData(new[] { 2, 2, 5, 5 }, 5, 1, 2, 5)]
     public void MaxPool(int[] shape, int k, int stride, int pad, int seed)
     {
-        var x = Check.Uniform(new System.Random(seed), (int)Tensor.Numel(shape), -2, 2);
-        int h = shape[^2], w = shape[^1], planes = x.Length / (h * w);
-        int? s = stride == 0 ? null : stride;
-        int sv = s ?? k;
-        var outShape = (int[])shape.Clone();
-        outShape[^2] = (h + 2 * pad - k) / sv + 1;
-        outShape[^1] = (w + 2 * pad - k) / sv + 1;
+        var (x, h, w, planes, s, sv, outShape) = Case(shape, k, stride, pad, seed);
         GradCheck.Run($"maxpool k{k} s{sv} p{pad}", [new(x, shape)], t => Ops.MaxPool2d(t[0], k, s, pad),
             d => Ref.MaxPool2d(d[0], planes, h, w, k, sv, pad, out _, out _), seed, outShape: outShape, fwdRtol: 0);
     }
@@ -47,13 +54,7 @@ public class PoolTests
     [InlineData(new[] { 2, 3, 2, 7, 5 }, 2, 1, 1, 4)]
     public void AvgPool(int[] shape, int k, int stride, int pad, int seed)
     {
-        var x = Check.Uniform(new System.Random(seed), (int)Tensor.Numel(shape), -2, 2);
-        int h = shape[^2], w = shape[^1], planes = x.Length / (h * w);
-        int? s = stride == 0 ? null : stride;
-        int sv = s ?? k;
-        var outShape = (int[])shape.Clone();
-        outShape[^2] = (h + 2 * pad - k) / sv + 1;
-        outShape[^1] = (w + 2 * pad - k) / sv + 1;
+        var (x, h, w, planes, s, sv, outShape) = Case(shape, k, stride, pad, seed);
         GradCheck.Run($"avgpool k{k} s{sv} p{pad}", [new(x, shape)], t => Ops.AvgPool2d(t[0], k, s, pad),
             d => Ref.AvgPool2d(d[0], planes, h, w, k, k, sv, pad, out _, out _), seed, outShape: outShape);
     }

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
-using FastRobust.Cli;
-using FastRobust.Cli.Commands;
 using FastRobust.Data;
 using FastRobust.Nn;
 using FastRobust.Shifts.Generation;
@@ -9,31 +6,18 @@ using FastRobust.Shifts.Released;
 using FastRobust.Tables;
 using FastRobust.Tensors;
 using Xunit;
+using FastRobust.Tests.Cli;
+using static FastRobust.Tests.Cli.CliHarness;
 
 namespace FastRobust.Tests.Shifts;
 
 /// <summary>The corrupt and evaluate verbs end to end on the bundled MNIST: files, layout, tables, errors.</summary>
-public sealed class ShiftCliTests : IDisposable
+public sealed class ShiftCliTests : CliTestFolder
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fr-shift-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in Verbs.All()) root.Subcommands.Add(c);
-        var err = new StringWriter();
-        int code = CliRunner.Run(root, args, stderr: err);
-        return (code, err.ToString());
-    }
-
     [Fact]
     public void CorruptWritesACifar10CLikeFolderThatReadsBack()
     {
-        var (code, err) = Run("corrupt", "--dataset", "mnist", "--split", "test", "--corruption", "fog,jpeg_compression,saturate", "--severity", "1-5",
+        var (code, _, err) = Run("corrupt", "--dataset", "mnist", "--split", "test", "--corruption", "fog,jpeg_compression,saturate", "--severity", "1-5",
             "--limit", "20", "--out", P("c"), "--png", P("png"), "--seed", "9", "--device", "cpu");
         Assert.True(code == 0, err);
         var (fog, shape) = Npy.ReadUInt8(P("c/fog.npy"));
@@ -54,7 +38,7 @@ public sealed class ShiftCliTests : IDisposable
         // more corruptions with the same settings join the folder; other settings are refused and change nothing
         Assert.Equal(0, Run("corrupt", "--dataset", "mnist", "--corruption", "contrast", "--limit", "20", "--out", P("c"), "--seed", "9").Code);
         Assert.Equal(3, JsonNode.Parse(File.ReadAllText(P("c/manifest.json")))!["corruptions"]!.AsArray().Count);
-        var (code2, err2) = Run("corrupt", "--dataset", "mnist", "--corruption", "snow", "--limit", "20", "--out", P("c"), "--seed", "10");
+        var (code2, _, err2) = Run("corrupt", "--dataset", "mnist", "--corruption", "snow", "--limit", "20", "--out", P("c"), "--seed", "10");
         Assert.Equal(2, code2);
         Assert.Contains("other settings", err2);
         Assert.False(File.Exists(P("c/snow.npy")));
@@ -71,7 +55,7 @@ public sealed class ShiftCliTests : IDisposable
         var names = string.Join(",", onGpu.Take(4).Select(c => c.Name).Append("fog").Distinct());
         foreach (var device in new[] { "cpu", "ilgpu-cpu" })
         {
-            var (code, err) = Run("corrupt", "--dataset", "mnist", "--corruption", names, "--severity", "2,5", "--limit", "12", "--out", P(device), "--seed", "4", "--device", device);
+            var (code, _, err) = Run("corrupt", "--dataset", "mnist", "--corruption", names, "--severity", "2,5", "--limit", "12", "--out", P(device), "--seed", "4", "--device", device);
             Assert.True(code == 0, err);
         }
         foreach (var name in names.Split(','))
@@ -83,7 +67,7 @@ public sealed class ShiftCliTests : IDisposable
     {
         Assert.Contains("unknown corruption 'rain'", Run("corrupt", "--dataset", "mnist", "--corruption", "rain", "--out", P("x")).Err);
         Assert.Equal(2, Run("corrupt", "--dataset", "mnist", "--corruption", "fog", "--severity", "0-3", "--out", P("x")).Code);
-        var (code, err) = Run("corrupt", "--dataset", "mnist", "--corruption", "saturate", "--limit", "5", "--out", P("x"));
+        var (code, _, err) = Run("corrupt", "--dataset", "mnist", "--corruption", "saturate", "--limit", "5", "--out", P("x"));
         Assert.Equal(2, code);
         Assert.Contains("not defined for 1-channel", err);
         Assert.False(Directory.Exists(P("x")));
@@ -102,7 +86,7 @@ public sealed class ShiftCliTests : IDisposable
     public void EvaluateWritesEvaluationsAndScores()
     {
         var (spec, weights) = SaveModel("m", 1);
-        var (code, err) = Run("evaluate", "--model", spec, "--weights", weights, "--shift", "fog:2,gaussian_noise", "--shift", "contrast",
+        var (code, _, err) = Run("evaluate", "--model", spec, "--weights", weights, "--shift", "fog:2,gaussian_noise", "--shift", "contrast",
             "--severity", "1,3", "--limit", "40", "--baseline-model", spec, "--baseline-weights", weights, "--baseline-name", "same",
             "--out", P("eval"), "--device", "cpu", "--seed", "5");
         Assert.True(code == 0, err);
@@ -129,7 +113,7 @@ public sealed class ShiftCliTests : IDisposable
     public void EvaluateExplainsWrongShifts()
     {
         var (spec, weights) = SaveModel("m", 2);
-        var (code, err) = Run("evaluate", "--model", spec, "--weights", weights, "--shift", "cifar10-c", "--limit", "10");
+        var (code, _, err) = Run("evaluate", "--model", spec, "--weights", weights, "--shift", "cifar10-c", "--limit", "10");
         Assert.Equal(2, code);
         Assert.Contains("CIFAR-10 shift", err);
         Assert.Contains("expected cifar10-c, cifar10.1", Run("evaluate", "--model", spec, "--weights", weights, "--shift", "rain").Err);

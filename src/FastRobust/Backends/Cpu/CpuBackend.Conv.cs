@@ -59,10 +59,7 @@ public sealed unsafe partial class CpuBackend
                     Im2ColPacked(geo, px + InputOffset(geo, member, n0 + i), packedCols, cols, i * plane);
                 float* target = cnt == 1 ? outImg : CpuScratch.Get(1, (long)geo.O * cols);
                 CpuGemm.SgemmPrepacked(geo.O, cols, geo.K, 1f, pw + member * wSize, packedCols, 0f, target, cols);
-                if (cnt > 1)
-                    for (int i = 0; i < cnt; i++)
-                        for (int o = 0; o < geo.O; o++)
-                            Buffer.MemoryCopy(target + (long)o * cols + i * plane, outImg + i * geo.OutputImage + (long)o * plane, plane * 4, plane * 4);
+                if (cnt > 1) CopyOutputs(geo, outImg, target, cnt, plane, toMatrix: false);
                 if (pb != null)
                 {
                     float* bm = pb + (long)member * geo.O;
@@ -94,14 +91,8 @@ public sealed unsafe partial class CpuBackend
                 for (int member = 0; member < geo.E; member++)
                 {
                     float* dyImg = pdy + ((long)member * geo.N + n0) * geo.OutputImage;
-                    float* bsrc = dyImg;
-                    if (cnt > 1)
-                    {
-                        bsrc = CpuScratch.Get(1, (long)geo.O * cols);
-                        for (int i = 0; i < cnt; i++)
-                            for (int o = 0; o < geo.O; o++)
-                                Buffer.MemoryCopy(dyImg + i * geo.OutputImage + (long)o * plane, bsrc + (long)o * cols + i * plane, plane * 4, plane * 4);
-                    }
+                    float* bsrc = cnt == 1 ? dyImg : CpuScratch.Get(1, (long)geo.O * cols);
+                    if (cnt > 1) CopyOutputs(geo, dyImg, bsrc, cnt, plane, toMatrix: true);
                     CpuGemm.PackBFull(false, geo.O, cols, bsrc, cols, packedDy);
                     CpuGemm.SgemmPrepacked(geo.K, cols, geo.O, 1f, pw + member * wSize, packedDy, 0f, dcol, cols);
                     bool accumulate = geo.BroadcastInput && member > 0;
@@ -152,14 +143,8 @@ public sealed unsafe partial class CpuBackend
                 int member = (int)(it / groups), n0 = (int)(it % groups) * gs, cnt = Math.Min(gs, geo.N - n0);
                 int cols = cnt * plane;
                 float* dyImg = pdy + ((long)member * geo.N + n0) * geo.OutputImage;
-                float* a = dyImg;
-                if (cnt > 1)
-                {
-                    a = CpuScratch.Get(1, (long)geo.O * cols);
-                    for (int i = 0; i < cnt; i++)
-                        for (int o = 0; o < geo.O; o++)
-                            Buffer.MemoryCopy(dyImg + i * geo.OutputImage + (long)o * plane, a + (long)o * cols + i * plane, plane * 4, plane * 4);
-                }
+                float* a = cnt == 1 ? dyImg : CpuScratch.Get(1, (long)geo.O * cols);
+                if (cnt > 1) CopyOutputs(geo, dyImg, a, cnt, plane, toMatrix: true);
                 // dW[O, K] += dY[O, cols] · colsᵀ[cols, K]
                 float* packedDy = CpuScratch.Get(2, CpuGemm.PackedASize(geo.O, cols));
                 CpuGemm.PackAFull(false, geo.O, cols, a, cols, packedDy);
@@ -312,6 +297,22 @@ public sealed unsafe partial class CpuBackend
                     for (int xo = owLo; xo < owHi; xo++) dst[xo * g.StrideW - g.PadW + kj] += src[xo];
             }
         }
+    }
+
+    /// <summary>
+    /// Copies between cnt consecutive images' outputs ([O, plane] each, OutputImage apart) and one [O, cnt·plane]
+    /// matrix, the layout one GEMM reads or writes for the group; <paramref name="toMatrix"/> picks the direction.
+    /// </summary>
+    private static void CopyOutputs(in ConvGeometry g, float* images, float* matrix, int cnt, int plane, bool toMatrix)
+    {
+        long cols = (long)cnt * plane, bytes = plane * 4L;
+        for (int i = 0; i < cnt; i++)
+            for (int o = 0; o < g.O; o++)
+            {
+                float* image = images + i * g.OutputImage + (long)o * plane, row = matrix + o * cols + (long)i * plane;
+                if (toMatrix) Buffer.MemoryCopy(image, row, bytes, bytes);
+                else Buffer.MemoryCopy(row, image, bytes, bytes);
+            }
     }
 
     private static void AddScalar(float* p, int n, float v)
