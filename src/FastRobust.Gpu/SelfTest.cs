@@ -12,7 +12,8 @@ namespace FastRobust.Gpu;
 /// </summary>
 public static class SelfTest
 {
-    public static int Main(string[] args)
+    /// <summary>Runs the verb with <paramref name="args"/>, writing to the invocation's <paramref name="output"/> and <paramref name="error"/>.</summary>
+    public static int Main(string[] args, TextWriter output, TextWriter error)
     {
         string device = "cuda";
         int? seed = null;
@@ -22,7 +23,7 @@ public static class SelfTest
             else if (args[i] == "--seed" && i + 1 < args.Length && int.TryParse(args[i + 1], out int s)) { seed = s; i++; }
             else
             {
-                Console.Error.WriteLine("usage: gpu-selftest [--device cuda|ilgpu-cpu] [--seed N]");
+                error.WriteLine("usage: gpu-selftest [--device cuda|ilgpu-cpu] [--seed N]");
                 return 2;
             }
         }
@@ -34,11 +35,11 @@ public static class SelfTest
         }
         catch (FastRobust.Util.InputException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {e.Message}");
             return 2;
         }
-        Console.WriteLine($"gpu-selftest on {GpuDevices.Describe(dev)}");
-        var (_, failed) = Run(dev, seed ?? (int)(DateTime.UtcNow.Ticks & 0x7FFFFFFF), Console.Out, AgreementCases.All);
+        output.WriteLine($"gpu-selftest on {GpuDevices.Describe(dev)}");
+        var (_, failed) = Run(dev, seed ?? (int)(DateTime.UtcNow.Ticks & 0x7FFFFFFF), output, AgreementCases.All);
         return failed == 0 ? 0 : 1;
     }
 

@@ -39,4 +39,19 @@ public class SelfTestTests
         Assert.Contains("no CUDA", e.Message);
         Assert.Same(Device.Cpu, Device.Parse("auto"));
     }
+
+    [Fact]
+    public void TheVerbWritesItsUsageAndErrorsToTheInvocationsWriters()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, SelfTest.Main(["--bogus"], output, error));
+        Assert.Equal("", output.ToString());
+        Assert.Equal("usage: gpu-selftest [--device cuda|ilgpu-cpu] [--seed N]", error.ToString().Trim());
+
+        (output, error) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, SelfTest.Main(["--device", "no-such-device"], output, error));
+        Assert.Equal("", output.ToString());
+        Assert.StartsWith("error: ", error.ToString());
+        Assert.Contains("no-such-device", error.ToString());
+    }
 }
