@@ -7,8 +7,13 @@ namespace FastRobust.Cli;
 internal static class EpochLine
 {
     public static string Format(EpochResult r, int epochs) =>
-        $"epoch {r.Epoch}/{epochs}  loss {r.TrainLoss:F4}  train acc {r.TrainAccuracy:P2}" +
+        $"epoch {r.Epoch}/{epochs}  " +
+        (r.CleanTrainLoss is { } cl
+            ? $"clean loss {cl:F4}  clean acc {r.CleanTrainAccuracy:P2}  {(r.TrainEps is null ? "noisy" : "adv")} loss {r.TrainLoss:F4}  {(r.TrainEps is null ? "noisy" : "adv")} acc {r.TrainAccuracy:P2}"
+            : $"loss {r.TrainLoss:F4}  train acc {r.TrainAccuracy:P2}") +
         (r.TestAccuracy is { } ta ? $"  test loss {r.TestLoss:F4}  test acc {ta:P2}" : "") +
+        (r.TestRobustAccuracy is { } tr ? $"  test robust acc {tr:P2}" : "") +
+        (r.TrainEps is { } e ? $"  ε {e:G4}" : "") +
         $"  lr {r.LastLr:G3}  {r.Seconds:F1}s ({r.ImagesPerSecond:F0} img/s)";
 }
 

@@ -43,6 +43,7 @@ public static class AttackCommand
         var json = new Option<bool>("--json") { Description = "Also print the run summary as one JSON object" };
         var batch = new Option<int>("--batch") { Description = "Samples attacked together on the device", DefaultValueFactory = _ => d.Batch };
         var noEarlyStop = new Option<bool>("--no-early-stop") { Description = "Iterative gradient attacks run every step and return the last iterate (torchattacks' behaviour)" };
+        var allSamples = new Option<bool>("--all-samples") { Description = "fgsm, bim, pgd, pgd-l2, gaussian: perturb every sample, clean-misclassified ones too, through every step (torchattacks' behaviour; implies --no-early-stop)" };
         var overshoot = new Option<float>("--overshoot") { Description = "deepfool: overshoot η", DefaultValueFactory = _ => d.Overshoot };
         var candidates = new Option<int>("--candidates") { Description = "deepfool: most likely classes considered", DefaultValueFactory = _ => d.Candidates };
         var binarySteps = new Option<int>("--binary-steps") { Description = "cw: binary-search steps over c", DefaultValueFactory = _ => d.BinarySearchSteps };
@@ -57,7 +58,7 @@ public static class AttackCommand
         var cmd = new Command("attack", "Attack a model: adversarial images, per-sample outcomes and the run summary (robust accuracy, success rate, norms)")
         {
             model, weights, input, labels, dataset, split, limit, attack, eps, alpha, steps, noRandomStart, restarts, target, output, samples,
-            png, pngLimit, json, batch, noEarlyStop, overshoot, candidates, binarySteps, initialConst, lr, confidence, noAbortEarly, rho, pInit,
+            png, pngLimit, json, batch, noEarlyStop, allSamples, overshoot, candidates, binarySteps, initialConst, lr, confidence, noAbortEarly, rho, pInit,
             device, seed,
         };
         cmd.SetAction(r =>
@@ -81,6 +82,7 @@ public static class AttackCommand
             {
                 Epsilon = r.GetValue(eps), StepSize = r.GetValue(alpha), Steps = r.GetValue(steps), RandomStart = !r.GetValue(noRandomStart),
                 Restarts = r.GetValue(restarts), Target = mode, TargetLabels = given, EarlyStop = !r.GetValue(noEarlyStop),
+                AllSamples = r.GetValue(allSamples),
                 Batch = r.GetValue(batch), Overshoot = r.GetValue(overshoot), Candidates = r.GetValue(candidates),
                 BinarySearchSteps = r.GetValue(binarySteps), InitialConst = r.GetValue(initialConst), LearningRate = r.GetValue(lr),
                 Confidence = r.GetValue(confidence), AbortEarly = !r.GetValue(noAbortEarly), Rho = r.GetValue(rho), PInit = r.GetValue(pInit),

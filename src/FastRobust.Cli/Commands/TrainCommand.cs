@@ -38,10 +38,12 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Output directory for model.json, model.safetensors, init.safetensors and training.json", Required = true };
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
+        var robustOptions = new RobustTrainingOptions();
         var cmd = new Command("train", "Train a classifier and save it as a spec plus safetensors weights (PyTorch nn.Sequential names)")
         {
             dataset, model, epochs, batch, optimizer, lr, momentum, wd, nesterov, schedule, smoothing, augment, valSplit, limit, testLimit, output, device, seed,
         };
+        foreach (var option in robustOptions.All) cmd.Options.Add(option);
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
@@ -55,6 +57,8 @@ public static class TrainCommand
             if (r.GetValue(wd) is var w && !(w >= 0 && float.IsFinite(w))) throw new InputException($"--weight-decay must not be negative, got {w}");
             if (r.GetValue(smoothing) is var ls && !(ls >= 0 && ls < 1)) throw new InputException($"--label-smoothing must be in [0, 1), got {ls}");
             OutputPath.CheckDirectory(r.GetValue(output)!, "--out");
+            var robust = robustOptions.Read(r);
+            int robustEval = robustOptions.EvalLimit(r);
             double val = r.GetValue(valSplit);
             if (val < 0 || val >= 1) throw new InputException($"--val-split must be in [0, 1), got {val}");
 
@@ -87,13 +91,14 @@ public static class TrainCommand
             {
                 Epochs = ep, Batch = b, Optimizer = r.GetValue(optimizer)!, Lr = l, Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), Nesterov = r.GetValue(nesterov), Schedule = r.GetValue(schedule)!,
-                LabelSmoothing = r.GetValue(smoothing), Seed = s,
+                LabelSmoothing = r.GetValue(smoothing), Seed = s, Robust = robust, RobustEvalLimit = robustEval,
                 Augment = aug == "crop-flip" || (aug == "auto" && name == "cifar10") ? Augmentation.Standard : null,
             };
             string dir = r.GetValue(output)!;
             using var m = Model.Create(spec, dev, s);
             stdout.WriteLine($"training {modelArg} ({m.ParameterCount:N0} parameters) on {train} with {options.Optimizer} lr {options.Lr} " +
                               $"({options.Schedule}), batch {b}, {ep} epoch(s), device {dev.Name}, seed {s}; evaluating on {evalName} ({test.N} images)");
+            if (robust.Active) stdout.WriteLine(RobustTrainingOptions.Describe(robust));
             Directory.CreateDirectory(dir);
             m.SaveWeights(Path.Combine(dir, "init.safetensors"));
             var start = DateTime.UtcNow;
@@ -106,6 +111,8 @@ public static class TrainCommand
                 ["train_accuracy"] = last.TrainAccuracy.ToString("R", CultureInfo.InvariantCulture),
                 [$"{evalName}_accuracy"] = (last.TestAccuracy ?? double.NaN).ToString("R", CultureInfo.InvariantCulture),
             };
+            if (robust.Active) meta["adversarial"] = RobustOptions.MethodName(robust.Method);
+            if (last.TestRobustAccuracy is double ra) meta[$"{evalName}_robust_accuracy"] = ra.ToString("R", CultureInfo.InvariantCulture);
             m.Save(dir, meta);
             AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
             {

@@ -17,6 +17,9 @@ public abstract class AttackBase : IAttack
     public abstract ThreatNorm Norm { get; }
     public virtual bool SupportsTargeted => true;
 
+    /// <summary>Whether <see cref="AttackOptions.AllSamples"/> is defined for this attack (the bounded gradient attacks and gaussian).</summary>
+    public virtual bool SupportsAllSamples => false;
+
     /// <summary>deepfool and cw: ε is optional, and a bounded run projects the found perturbation onto the ε-ball.</summary>
     protected virtual bool MinimalPerturbation => false;
 
@@ -27,6 +30,10 @@ public abstract class AttackBase : IAttack
     public AttackOptions Resolve(AttackOptions o)
     {
         o.ValidateCommon(this);
+        if (o.AllSamples && !SupportsAllSamples)
+            throw new InputException($"{Name} does not perturb every sample: --all-samples is defined for fgsm, bim, pgd, pgd-l2 and gaussian");
+        // every sample goes through every step: a clean-misclassified sample would otherwise stop at step 0
+        if (o.AllSamples) o = o with { EarlyStop = false };
         return ResolveSpecific(o);
     }
 

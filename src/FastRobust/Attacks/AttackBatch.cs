@@ -30,7 +30,7 @@ internal sealed class AttackBatch : IDisposable
         Adversarial = x.Clone().KeepAlive();
         var rows = new List<int>();
         for (int i = 0; i < n; i++)
-            if (targets is null ? cleanPrediction[i] == labels[i] : cleanPrediction[i] != targets[i]) rows.Add(i);
+            if (options.AllSamples || (targets is null ? cleanPrediction[i] == labels[i] : cleanPrediction[i] != targets[i])) rows.Add(i);
         AttackedRows = rows.ToArray();
     }
 
@@ -61,7 +61,7 @@ internal sealed class AttackBatch : IDisposable
     public AttackOptions Options { get; }
     public PhiloxStream Rng { get; }
 
-    /// <summary>Rows whose clean prediction is not yet adversarial; the others are left as they are.</summary>
+    /// <summary>Rows whose clean prediction is not yet adversarial (every row with AllSamples); the others are left as they are.</summary>
     public int[] AttackedRows { get; }
 
     /// <summary>The returned images [n, C, H, W]; each attack writes its rows here.</summary>

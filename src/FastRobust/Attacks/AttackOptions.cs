@@ -40,6 +40,13 @@ public sealed record AttackOptions
     /// </summary>
     public bool EarlyStop { get; init; } = true;
 
+    /// <summary>
+    /// Perturb every sample, the clean-misclassified ones too (torchattacks' behaviour, and what adversarial training
+    /// needs), through every step: early stopping is off. Off (the default), a sample whose clean prediction is
+    /// already wrong (or already the target) is returned unchanged. fgsm, bim, pgd, pgd-l2 and gaussian only.
+    /// </summary>
+    public bool AllSamples { get; init; }
+
     /// <summary>Samples attacked together on the device.</summary>
     public int Batch { get; init; } = 256;
 
@@ -104,4 +111,11 @@ public sealed record AttackOptions
 
     /// <summary>The settings that matter for one attack as a JSON object (the "options" column of the tables).</summary>
     internal static string Json(IReadOnlyDictionary<string, object?> settings) => JsonSerializer.Serialize(settings);
+
+    /// <summary>As <see cref="Json"/>, with "all_samples": true added when every sample is perturbed.</summary>
+    internal string Json(Dictionary<string, object?> settings)
+    {
+        if (AllSamples) settings["all_samples"] = true;
+        return JsonSerializer.Serialize(settings);
+    }
 }

@@ -9,6 +9,7 @@ namespace FastRobust.Attacks;
 public sealed class Bim : AttackBase
 {
     public override string Name => "bim";
+    public override bool SupportsAllSamples => true;
     public override ThreatNorm Norm => ThreatNorm.Linf;
 
     protected override AttackOptions ResolveSpecific(AttackOptions o)
@@ -19,7 +20,7 @@ public sealed class Bim : AttackBase
         return o with { Epsilon = eps, StepSize = o.StepSize ?? 1f / 255f, Steps = steps, RandomStart = false };
     }
 
-    protected override string Describe(AttackOptions o) => AttackOptions.Json(new Dictionary<string, object?>
+    protected override string Describe(AttackOptions o) => o.Json(new Dictionary<string, object?>
     {
         ["eps"] = o.Epsilon, ["alpha"] = o.StepSize, ["steps"] = o.Steps, ["early_stop"] = o.EarlyStop,
         ["target"] = o.Target.ToString().ToLowerInvariant(),

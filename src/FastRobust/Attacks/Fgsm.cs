@@ -9,6 +9,7 @@ namespace FastRobust.Attacks;
 public sealed class Fgsm : AttackBase
 {
     public override string Name => "fgsm";
+    public override bool SupportsAllSamples => true;
     public override ThreatNorm Norm => ThreatNorm.Linf;
 
     protected override AttackOptions ResolveSpecific(AttackOptions o)
@@ -20,7 +21,7 @@ public sealed class Fgsm : AttackBase
         return o with { Epsilon = eps, StepSize = eps, Steps = 1, RandomStart = false };
     }
 
-    protected override string Describe(AttackOptions o) => AttackOptions.Json(new Dictionary<string, object?>
+    protected override string Describe(AttackOptions o) => o.Json(new Dictionary<string, object?>
     {
         ["eps"] = o.Epsilon, ["target"] = o.Target.ToString().ToLowerInvariant(),
     });

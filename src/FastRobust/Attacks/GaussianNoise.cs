@@ -11,6 +11,7 @@ namespace FastRobust.Attacks;
 public sealed class GaussianNoise : AttackBase
 {
     public override string Name => "gaussian";
+    public override bool SupportsAllSamples => true;
     public override ThreatNorm Norm => ThreatNorm.None;
     public override bool SupportsTargeted => false;
 
@@ -22,7 +23,7 @@ public sealed class GaussianNoise : AttackBase
         return o with { Epsilon = sigma };
     }
 
-    protected override string Describe(AttackOptions o) => AttackOptions.Json(new Dictionary<string, object?>
+    protected override string Describe(AttackOptions o) => o.Json(new Dictionary<string, object?>
     {
         ["sigma"] = o.Epsilon, ["draws"] = o.Restarts,
     });

@@ -13,6 +13,7 @@ public sealed class Pgd(bool l2) : AttackBase
 
     public bool L2 { get; } = l2;
     public override string Name => L2 ? "pgd-l2" : "pgd";
+    public override bool SupportsAllSamples => true;
     public override ThreatNorm Norm => L2 ? ThreatNorm.L2 : ThreatNorm.Linf;
 
     protected override AttackOptions ResolveSpecific(AttackOptions o)
@@ -24,7 +25,7 @@ public sealed class Pgd(bool l2) : AttackBase
         return o with { Epsilon = eps, StepSize = o.StepSize ?? 2.5f * eps / steps, Steps = steps };
     }
 
-    protected override string Describe(AttackOptions o) => AttackOptions.Json(new Dictionary<string, object?>
+    protected override string Describe(AttackOptions o) => o.Json(new Dictionary<string, object?>
     {
         ["eps"] = o.Epsilon, ["alpha"] = o.StepSize, ["steps"] = o.Steps, ["random_start"] = o.RandomStart,
         ["restarts"] = o.Restarts, ["early_stop"] = o.EarlyStop, ["target"] = o.Target.ToString().ToLowerInvariant(),

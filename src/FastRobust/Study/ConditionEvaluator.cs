@@ -157,6 +157,7 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
                 "restarts" => o with { Restarts = (int)Number(node, where) },
                 "random_start" => o with { RandomStart = Flag(node, where) },
                 "early_stop" => o with { EarlyStop = Flag(node, where) },
+                "all_samples" => o with { AllSamples = Flag(node, where) },
                 "overshoot" => o with { Overshoot = (float)Number(node, where) },
                 "confidence" => o with { Confidence = (float)Number(node, where) },
                 "binary_search_steps" => o with { BinarySearchSteps = (int)Number(node, where) },

@@ -57,7 +57,8 @@ public sealed record StudyFile
     /// <summary>The most models one study file may expand to.</summary>
     public const int MaxUnits = 100_000;
 
-    public static readonly string[] TrainingKeys = ["epochs", "batch", "optimizer", "lr", "momentum", "weight_decay", "nesterov", "schedule", "augment", "label_smoothing"];
+    public static readonly string[] TrainingKeys =
+        ["epochs", "batch", "optimizer", "lr", "momentum", "weight_decay", "nesterov", "schedule", "augment", "label_smoothing", .. RobustTrainingSettings.Keys];
     public static readonly string[] MeasureGroups = ["performance", "norms", "sharpness"];
     public static readonly string[] ConditionTypes = ["clean", "attack", "noise", "shift"];
 
@@ -291,5 +292,5 @@ public sealed record StudyFile
 
     /// <summary>Attack settings a condition may carry (passed to the attack's options).</summary>
     public static readonly string[] AttackSettingKeys =
-        ["alpha", "steps", "restarts", "random_start", "early_stop", "overshoot", "confidence", "binary_search_steps", "learning_rate", "target"];
+        ["alpha", "steps", "restarts", "random_start", "early_stop", "all_samples", "overshoot", "confidence", "binary_search_steps", "learning_rate", "target"];
 }

@@ -77,6 +77,7 @@ public static class UnitRunner
             }
             var clean = results.First(r => r.Kind == "clean");
             var models = ModelRow(unit, model, history, trainSeconds, clean);
+            RobustTrainingSettings.AddColumns(models, unit.Source == "trained" ? RobustTrainingSettings.Read(unit.Training, unit.Id) : null);
             return new UnitTables(models, EvaluationRows(unit.Id, results), measures, samples.Count > 0 ? Table.Concat(samples) : Table.Empty);
         }
         finally
@@ -98,6 +99,8 @@ public static class UnitRunner
             WeightDecay = F("weight_decay"), Nesterov = t["nesterov"] == "true", Schedule = t["schedule"], LabelSmoothing = F("label_smoothing"),
             Seed = unit.Seed,
             Augment = aug == "crop-flip" || (aug == "auto" && dataset == "cifar10") ? Augmentation.Standard : null,
+            Robust = RobustTrainingSettings.Read(t, $"training of {unit.Id}"),
+            RobustEvalLimit = 0,
         };
     }
 
@@ -120,6 +123,7 @@ public static class UnitRunner
         if (t["schedule"] is not ("constant" or "step" or "cosine" or "one-cycle")) throw new InputException($"{source}: training 'schedule' of {unit.Id} must be constant, step, cosine or one-cycle, got '{t["schedule"]}'");
         if (t["augment"] is not ("auto" or "none" or "crop-flip")) throw new InputException($"{source}: training 'augment' of {unit.Id} must be auto, none or crop-flip, got '{t["augment"]}'");
         if (t["nesterov"] is not ("true" or "false")) throw new InputException($"{source}: training 'nesterov' of {unit.Id} must be true or false");
+        RobustTrainingSettings.Read(t, $"{source}: training of {unit.Id}");
     }
 
     /// <summary>

@@ -1,8 +1,13 @@
+using FastRobust.Gpu.Agreement;
 using FastRobust.Tensors;
 using Xunit;
 
 namespace FastRobust.Gpu.Tests.Ops;
 
+/// <summary>
+/// The ILGPU backend's own GEMM and convolution paths against the cpu backend: split-K and its rule, the few-channel
+/// data gradient at its edges. The plain GEMM and convolution cases are agreement cases (src/FastRobust.Gpu/Agreement).
+/// </summary>
 public class GemmConvAgreementTests
 {
     private readonly Agreement t = new();
@@ -21,19 +26,6 @@ public class GemmConvAgreementTests
 
     private IlgpuBackend Gpu => (IlgpuBackend)t.G;
 
-    private enum Broadcast { None, A, B }
-
-    /// <summary>Ragged sizes (not multiples of the 64×64×16 tile), padded leading dimensions, offsets, a batch with a broadcast operand.</summary>
-    [Theory]
-    [MemberData(nameof(GemmCases))]
-    public void Gemm(bool transA, bool transB, float beta)
-    {
-        int m = t.Int(1, 80), n = t.Int(1, 80), k = t.Int(1, 45), batch = t.Int(1, 4);
-        // a reduction this short is never split
-        Assert.Equal(1, Gpu.GemmSplit(m, n, k, batch).Splits);
-        CheckGemm(transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, t.Int(0, 2) == 0 ? Broadcast.A : Broadcast.None);
-    }
-
     /// <summary>
     /// Split-K: at most 3 output tiles against a long, ragged K (odd, so never a multiple of the 16-aligned split
     /// length). ilgpu-cpu simulates one multiprocessor, so the backend aims for 4 groups and must split these.
@@ -49,8 +41,8 @@ public class GemmConvAgreementTests
         var (splits, len) = Gpu.GemmSplit(m, n, k, batch);
         Assert.True(splits > 1, $"{m}x{n}x{k} batch {batch}: {splits} split(s)");
         Assert.NotEqual(0, k % len);
-        var broadcast = batch == 1 ? Broadcast.None : t.Int(0, 2) == 0 ? Broadcast.A : Broadcast.B;
-        CheckGemm(transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, broadcast);
+        var broadcast = batch == 1 ? GemmBroadcast.None : t.Int(0, 2) == 0 ? GemmBroadcast.A : GemmBroadcast.B;
+        GemmConvCases.CheckGemm(t, transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, broadcast);
     }
 
     /// <summary>The same long K with enough output tiles to fill the (simulated) device: one split, the plain kernel.</summary>
@@ -60,7 +52,7 @@ public class GemmConvAgreementTests
     {
         int m = t.Int(129, 200), n = t.Int(129, 200), k = 2 * t.Int(65, 200) + 1, batch = t.Int(1, 3);
         Assert.Equal(1, Gpu.GemmSplit(m, n, k, batch).Splits);
-        CheckGemm(transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, batch == 1 ? Broadcast.None : Broadcast.B);
+        GemmConvCases.CheckGemm(t, transA, transB, m, n, k, batch, 0.5f + (float)t.Rng.NextDouble(), beta, batch == 1 ? GemmBroadcast.None : GemmBroadcast.B);
     }
 
     /// <summary>alpha = 0 on a shape that would split: C = beta·C, A and B (NaN here) never read.</summary>
@@ -71,55 +63,7 @@ public class GemmConvAgreementTests
     {
         int m = t.Int(1, 65), n = t.Int(1, 65), k = 2 * t.Int(65, 200) + 1;
         Assert.True(Gpu.GemmSplit(m, n, k, 2).Splits > 1);
-        CheckGemm(false, true, m, n, k, 2, 0f, beta, Broadcast.A, nanOperands: true);
-    }
-
-    /// <summary>
-    /// op(A)·op(B) on both backends from the same random operands (NaN with <paramref name="nanOperands"/>), C's
-    /// [m, n] blocks poisoned with NaN when beta = 0, then the written blocks compared; everything of C outside the
-    /// blocks (the offset, the padding columns of ldc) holds a sentinel that neither backend may change.
-    /// </summary>
-    private void CheckGemm(bool transA, bool transB, int m, int n, int k, int batch, float alpha, float beta, Broadcast broadcast,
-        bool nanOperands = false)
-    {
-        int lda = (transA ? m : k) + t.Int(0, 3), ldb = (transB ? k : n) + t.Int(0, 3), ldc = n + t.Int(0, 3);
-        long aSize = (long)lda * (transA ? k : m), bSize = (long)ldb * (transB ? n : k), cSize = (long)ldc * m;
-        long strideA = broadcast == Broadcast.A ? 0 : aSize, strideB = broadcast == Broadcast.B ? 0 : bSize, strideC = cSize;
-        int offA = t.Int(0, 5), offB = t.Int(0, 5), offC = t.Int(0, 5);
-        long aCount = offA + aSize * (broadcast == Broadcast.A ? 1 : batch), bCount = offB + bSize * (broadcast == Broadcast.B ? 1 : batch);
-        var a = nanOperands ? t.Poisoned(aCount) : t.BothRand(aCount);
-        var b = nanOperands ? t.Poisoned(bCount) : t.BothRand(bCount);
-        long cCount = offC + cSize * batch;
-        var inBlock = new bool[cCount];
-        for (int bi = 0; bi < batch; bi++)
-            for (int i = 0; i < m; i++)
-                for (int j = 0; j < n; j++)
-                    inBlock[offC + bi * strideC + (long)i * ldc + j] = true;
-        // with beta = 0, C's blocks start as NaN: the kernel must not read them
-        const float sentinel = -12345.5f;
-        var c0 = t.Rand(cCount);
-        for (long i = 0; i < cCount; i++) c0[i] = !inBlock[i] ? sentinel : beta == 0f ? float.NaN : c0[i];
-        var c = t.Both(c0);
-        t.C.Gemm(transA, transB, m, n, k, alpha, a.Cpu, offA, lda, strideA, b.Cpu, offB, ldb, strideB, beta, c.Cpu, offC, ldc, strideC, batch);
-        t.G.Gemm(transA, transB, m, n, k, alpha, a.Gpu, offA, lda, strideA, b.Gpu, offB, ldb, strideB, beta, c.Gpu, offC, ldc, strideC, batch);
-        var ec = Agreement.Down(t.C, c.Cpu, cCount);
-        var gc = Agreement.Down(t.G, c.Gpu, cCount);
-        string what = $"gemm {(transA ? "T" : "N")}{(transB ? "T" : "N")} {m}x{n}x{k} batch {batch} ldc {ldc} offset {offC} broadcast {broadcast} alpha {alpha} beta {beta}";
-        var e = new List<float>();
-        var g = new List<float>();
-        for (long i = 0; i < cCount; i++)
-        {
-            if (inBlock[i])
-            {
-                e.Add(ec[i]);
-                g.Add(gc[i]);
-                continue;
-            }
-            Assert.True(ec[i] == sentinel, $"{what}: cpu wrote {ec[i]} outside the output, at {i} (seed {t.Seed})");
-            Assert.True(gc[i] == sentinel, $"{what}: ilgpu-cpu wrote {gc[i]} outside the output, at {i} (seed {t.Seed})");
-        }
-        Assert.DoesNotContain(e, float.IsNaN);
-        t.Close(e.ToArray(), g.ToArray(), what);
+        GemmConvCases.CheckGemm(t, false, true, m, n, k, 2, 0f, beta, GemmBroadcast.A, nanOperands: true);
     }
 
     /// <summary>Split GEMMs in a loop take their scratch from the pool: nothing is allocated after the first call.</summary>
@@ -158,92 +102,6 @@ public class GemmConvAgreementTests
         Assert.Equal((3, 176), IlgpuBackend.GemmSplit(256, 4096, 512, 1, 132));
     }
 
-    public static TheoryData<int, int, int, int, int, bool> ConvCases() => new()
-    {
-        // e, kernel height, kernel width, stride, pad, broadcast input
-        { 1, 3, 3, 1, 1, false },
-        { 1, 3, 3, 2, 0, false },
-        { 2, 3, 3, 1, 1, false },
-        { 3, 3, 3, 2, 1, true },
-        { 2, 1, 1, 1, 0, true },
-        { 1, 5, 5, 2, 2, false },
-        { 1, 2, 2, 3, 0, false }, // stride beyond the kernel: pixels no tap reads
-        { 1, 2, 3, 1, 1, false }, // non-square kernels: the kernels step (ki, kj) by hand
-        { 2, 3, 1, 1, 0, true },
-    };
-
-    private ConvGeometry Geometry(int e, int kh, int kw, int s, int p, bool broadcast)
-    {
-        int h = t.Int(kh, 11), w = t.Int(kw, 11);
-        return new ConvGeometry(e, t.Int(1, 4), t.Int(1, 6), h, w, t.Int(1, 70), kh, kw, s, s, p, p, broadcast);
-    }
-
-    [Theory]
-    [MemberData(nameof(ConvCases))]
-    public void Conv2d(int e, int kh, int kw, int s, int p, bool broadcast)
-    {
-        var g = Geometry(e, kh, kw, s, p, broadcast);
-        long xCount = (broadcast ? 1 : g.E) * g.N * g.InputImage, yCount = (long)g.E * g.N * g.OutputImage;
-        long wCount = g.E * g.WeightMember, bCount = (long)g.E * g.O;
-        var x = t.BothRand(xCount);
-        var w = t.BothRand(wCount);
-        var bias = t.BothRand(bCount);
-        bool withBias = t.Int(0, 2) == 0;
-        var y = t.Poisoned(yCount);
-        t.C.Conv2dForward(g, x.Cpu, w.Cpu, withBias ? bias.Cpu : null, y.Cpu);
-        t.G.Conv2dForward(g, x.Gpu, w.Gpu, withBias ? bias.Gpu : null, y.Gpu);
-        t.Close(y.Cpu, y.Gpu, yCount, $"conv forward {g}");
-
-        var dy = t.BothRand(yCount);
-        CheckBackwardData(t, g, dy, w);
-
-        var dw = t.Poisoned(wCount);
-        var db = t.Poisoned(bCount);
-        t.C.Conv2dBackwardWeight(g, x.Cpu, dy.Cpu, dw.Cpu, withBias ? db.Cpu : null);
-        t.G.Conv2dBackwardWeight(g, x.Gpu, dy.Gpu, dw.Gpu, withBias ? db.Gpu : null);
-        t.Close(dw.Cpu, dw.Gpu, wCount, $"conv backward weight {g}");
-        if (withBias) t.Close(db.Cpu, db.Gpu, bCount, $"conv backward bias {g}");
-    }
-
-    /// <summary>
-    /// The data gradient on every GPU path that can take the geometry, against the cpu backend, dX poisoned with NaN:
-    /// the path the backend picks, the tile data-gradient kernel (FewChannelLimit = 0, DataGradientAsForward off),
-    /// and for stride 1 the forward kernel on flipped weights (Conv.FlipWeights).
-    /// </summary>
-    internal static void CheckBackwardData(Agreement t, ConvGeometry g, (FloatBuffer Cpu, FloatBuffer Gpu) dy, (FloatBuffer Cpu, FloatBuffer Gpu) w)
-    {
-        var gpu = (IlgpuBackend)t.G;
-        long xCount = (g.BroadcastInput ? 1 : g.E) * g.N * g.InputImage;
-        var dx = t.Poisoned(xCount);
-        t.C.Conv2dBackwardData(g, dy.Cpu, w.Cpu, dx.Cpu);
-        string path = gpu.UsesFewChannelKernel(g) ? "few-channel" : gpu.UsesForwardForDataGradient(g) ? "forward on flipped weights" : "tile";
-        t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, dx.Gpu);
-        t.Close(dx.Cpu, dx.Gpu, xCount, $"conv backward data ({path} kernel) {g}");
-        int limit = gpu.FewChannelLimit;
-        bool asForward = gpu.DataGradientAsForward;
-        try
-        {
-            gpu.FewChannelLimit = 0;
-            gpu.DataGradientAsForward = false;
-            Assert.False(gpu.UsesFewChannelKernel(g) || gpu.UsesForwardForDataGradient(g));
-            var tiled = t.Poisoned(xCount);
-            t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, tiled.Gpu);
-            t.Close(dx.Cpu, tiled.Gpu, xCount, $"conv backward data (tile kernel) {g}");
-            gpu.DataGradientAsForward = true;
-            if (gpu.UsesForwardForDataGradient(g))
-            {
-                var flipped = t.Poisoned(xCount);
-                t.G.Conv2dBackwardData(g, dy.Gpu, w.Gpu, flipped.Gpu);
-                t.Close(dx.Cpu, flipped.Gpu, xCount, $"conv backward data (forward on flipped weights) {g}");
-            }
-        }
-        finally
-        {
-            gpu.FewChannelLimit = limit;
-            gpu.DataGradientAsForward = asForward;
-        }
-    }
-
     public static TheoryData<int, int, int, int, int, int, bool> FewChannelCases() => new()
     {
         // e, input channels, kernel height, kernel width, stride, pad, broadcast input
@@ -275,7 +133,7 @@ public class GemmConvAgreementTests
         Assert.Equal(c <= 8, Gpu.UsesFewChannelKernel(g));
         var w = t.BothRand(g.E * g.WeightMember);
         var dy = t.BothRand((long)g.E * g.N * g.OutputImage);
-        CheckBackwardData(t, g, dy, w);
+        GemmConvCases.CheckBackwardData(t, g, dy, w);
     }
 
     /// <summary>A plane of weights that does not fit the kernel's stage (C·KH·KW above Conv.FewStage) takes the tile kernel.</summary>
@@ -285,6 +143,6 @@ public class GemmConvAgreementTests
         var g = new ConvGeometry(1, 1, 8, 18, 17, 2, 17, 17, 1, 1, 1, 1, false);
         Assert.True(8 * 17 * 17 > FastRobust.Kernels.Conv.FewStage);
         Assert.False(Gpu.UsesFewChannelKernel(g));
-        CheckBackwardData(t, g, t.BothRand(g.N * g.OutputImage), t.BothRand(g.WeightMember));
+        GemmConvCases.CheckBackwardData(t, g, t.BothRand(g.N * g.OutputImage), t.BothRand(g.WeightMember));
     }
 }

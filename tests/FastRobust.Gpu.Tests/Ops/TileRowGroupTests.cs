@@ -1,3 +1,4 @@
+using FastRobust.Gpu.Agreement;
 using FastRobust.Kernels;
 using FastRobust.Tensors;
 using Xunit;
@@ -71,7 +72,7 @@ public class TileRowGroupTests
 
         // the tile kernel too where the data gradient would take the few-channel kernel (C ≤ 8)
         var dy = t.BothRand(yCount);
-        GemmConvAgreementTests.CheckBackwardData(t, g, dy, w);
+        GemmConvCases.CheckBackwardData(t, g, dy, w);
 
         var dw = t.Poisoned(wCount);
         t.C.Conv2dBackwardWeight(g, x.Cpu, dy.Cpu, dw.Cpu, null);

@@ -14,7 +14,7 @@ namespace FastRobust.Gpu.Tests.Runtime;
 /// </summary>
 public class PinnedHostCopyTests
 {
-    private static IlgpuBackend Gpu => (IlgpuBackend)Agreement.Gpu.Backend;
+    private static IlgpuBackend Gpu => (IlgpuBackend)Agreement.IlgpuCpu.Backend;
 
     internal static int Stress(Action<ArrayView<double>, double[]> toDevice, Action<ArrayView<double>, double[]> toHost, int rounds)
     {

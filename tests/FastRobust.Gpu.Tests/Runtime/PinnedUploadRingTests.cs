@@ -16,7 +16,7 @@ public class PinnedUploadRingTests
     [Fact]
     public void EveryUploadArrivesIntactAlthoughTheSourceIsOverwrittenAtOnce()
     {
-        var be = (IlgpuBackend)Agreement.Gpu.Backend;
+        var be = (IlgpuBackend)Agreement.IlgpuCpu.Backend;
         int uploads = 4 * PinnedUploadRing.SlotCount + 3;
         var floats = new List<(FloatBuffer Buffer, long Offset, float[] Expected)>();
         var ints = new List<(IntBuffer Buffer, int[] Expected)>();
@@ -64,7 +64,7 @@ public class PinnedUploadRingTests
     [Fact]
     public void AnUploadLargerThanASlotArrivesWhole()
     {
-        var be = (IlgpuBackend)Agreement.Gpu.Backend;
+        var be = (IlgpuBackend)Agreement.IlgpuCpu.Backend;
         int n = 2 * PinnedUploadRing.MaxSlotBytes / sizeof(int) + 12_345;
         var source = Enumerable.Range(0, n).ToArray();
         var buffer = be.AllocInt(n);

@@ -1,6 +1,6 @@
 using FastRobust.Attacks;
 using FastRobust.Data;
-using FastRobust.Gpu.Tests.Models;
+using FastRobust.Gpu.Agreement;
 using FastRobust.Nn;
 using FastRobust.Random;
 using FastRobust.Tensors;
@@ -18,7 +18,7 @@ public class SteadyStateStepTests
 {
     private readonly Agreement t = new();
 
-    private IlgpuBackend Gpu => (IlgpuBackend)Agreement.Gpu.Backend;
+    private IlgpuBackend Gpu => (IlgpuBackend)Agreement.IlgpuCpu.Backend;
 
     private Dataset TinyData(int n) => new("tiny", t.Rand((long)n * 3 * 8 * 8, 0f, 1f), Enumerable.Range(0, n).Select(_ => t.Int(0, 5)).ToArray(), 3, 8, 8, 5);
 
@@ -41,13 +41,13 @@ public class SteadyStateStepTests
     [Fact]
     public void TrainingStepsAfterWarmUpNeitherAllocateNorWaitAndTheLossMatchesCpu()
     {
-        var spec = ModelSpec.Parse(TrainingAgreementTests.Spec);
+        var spec = ModelSpec.Parse(ModelCases.Spec);
         ulong seed = (ulong)t.Seed;
         var data = TinyData(40);
         var options = new TrainOptions { Epochs = 1, Batch = 4, Lr = 0.05f, Momentum = 0.9f, Seed = seed, Augment = new Augmentation(1, true) };
         Assert.True(data.N / options.Batch < Trainer.ReportEvery);
 
-        var results = new[] { Device.Cpu, Agreement.Gpu }.Select(dev =>
+        var results = new[] { Device.Cpu, Agreement.IlgpuCpu }.Select(dev =>
         {
             using var model = Model.Create(spec, dev, seed);
             var progress = new CounterProgress(dev.Backend as IlgpuBackend);
@@ -78,12 +78,12 @@ public class SteadyStateStepTests
     [Fact]
     public void PgdStepsNeitherAllocateNorWait()
     {
-        var spec = ModelSpec.Parse(TrainingAgreementTests.Spec);
+        var spec = ModelSpec.Parse(ModelCases.Spec);
         ulong seed = (ulong)t.Seed;
         var data = TinyData(6);
-        using var model = Model.Create(spec, Agreement.Gpu, seed);
-        using var x = Tensor.FromArray(data.Images, [data.N, 3, 8, 8], Agreement.Gpu).KeepAlive();
-        using var y = IntTensor.FromArray(data.Labels, Agreement.Gpu);
+        using var model = Model.Create(spec, Agreement.IlgpuCpu, seed);
+        using var x = Tensor.FromArray(data.Images, [data.N, 3, 8, 8], Agreement.IlgpuCpu).KeepAlive();
+        using var y = IntTensor.FromArray(data.Labels, Agreement.IlgpuCpu);
 
         (long Waits, long Allocations) Attack(int steps)
         {
@@ -100,5 +100,21 @@ public class SteadyStateStepTests
             $"7 PGD steps made the host wait {longRun.Waits} times, 2 steps {shortRun.Waits} times: some step waits for the device");
         Assert.Equal(0, shortRun.Allocations);
         Assert.Equal(0, longRun.Allocations);
+    }
+
+    /// <summary>Tensors created and disposed in a loop take their blocks from the pool: nothing is allocated after the first round.</summary>
+    [Fact]
+    public void TensorsInALoopAllocateNothingAfterTheFirstRound()
+    {
+        void Step()
+        {
+            using var a = Tensor.Full([123], 1f, Agreement.IlgpuCpu);
+            using var b = IntTensor.Empty(77, Agreement.IlgpuCpu);
+            using var c = Tensor.Empty([5, 7], Agreement.IlgpuCpu);
+        }
+        Step();
+        long before = Gpu.Allocations;
+        for (int i = 0; i < 5; i++) Step();
+        Assert.Equal(before, Gpu.Allocations);
     }
 }

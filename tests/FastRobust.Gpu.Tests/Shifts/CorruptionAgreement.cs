@@ -10,7 +10,7 @@ namespace FastRobust.Gpu.Tests.Shifts;
 /// </summary>
 internal static class CorruptionAgreement
 {
-    public static IlgpuBackend Backend => (IlgpuBackend)Agreement.Gpu.Backend;
+    public static IlgpuBackend Backend => (IlgpuBackend)Agreement.IlgpuCpu.Backend;
 
     /// <summary>The backend's corruption kernels with output poisoning on.</summary>
     public static GpuCorruptions Kernels

@@ -25,7 +25,7 @@ public class LayerTests
         ["Backends"] = ["Tensors", "Random"],
         ["Nn"] = ["Autograd"],
         ["Data"] = ["Tensors", "Random"],
-        ["Training"] = ["Nn", "Data"],
+        ["Training"] = ["Nn", "Data", "Attacks"],
         ["Attacks"] = ["Nn", "Imaging", "Tables"],
         ["Shifts.Generation"] = ["Data"],
         ["Shifts.Released"] = ["Shifts.Generation"],
@@ -43,8 +43,11 @@ public class LayerTests
         ("Kernels", ["Random", "Util", "Shifts.Generation"]),
         // the ILGPU backend: the op interface it implements, the corruptions whose kernels it registers, its kernels
         ("Gpu", ["Tensors", "Shifts.Generation", "Kernels"]),
-        // the gpu-selftest verb's body: the backend, its corruptions, and a small training on both backends
-        ("Gpu.SelfTest", ["Gpu", "Kernels", "Shifts.Generation", "Training"]),
+        // the agreement cases (run by the GPU tests and the gpu-selftest verb): every op, training, attacks, measures
+        // and corruptions on the cpu backend and the GPU backend side by side
+        ("Gpu.Agreement", ["Gpu", "Kernels", "Shifts.Generation", "Attacks", "Measures"]),
+        // the gpu-selftest verb's body: runs the agreement cases on a device
+        ("Gpu.SelfTest", ["Gpu", "Tensors"]),
     ];
 
     /// <summary>Each assembly of ours and the assemblies of ours it may reference.</summary>
