@@ -6,7 +6,7 @@ namespace FastRobust.Study;
 /// An estimate of how much work a unit is, used to spread units evenly over shards. It counts multiply-adds:
 /// the model's forward pass per image (convolutions and linear layers, plus one per activation value for the
 /// elementwise layers) times the images it sees — training (a forward and a backward pass, about three forward
-/// passes, per image and epoch) and evaluation (the study's conditions, the same for every unit). The estimate
+/// passes, per image and epoch, plus the inner attack's steps in adversarial training) and evaluation (the study's conditions, the same for every unit). The estimate
 /// depends on the study file only, never on the machine, so every shard of a study computes the same assignment.
 /// </summary>
 public static class UnitCost
@@ -35,9 +35,19 @@ public static class UnitCost
                 macsByArchitecture[key] = macs = ForwardMacs(spec);
             }
             int epochs = int.Parse(u.Training["epochs"], System.Globalization.CultureInfo.InvariantCulture);
-            costs[i] = macs * (3.0 * epochs * trainImages + evaluationImages);
+            costs[i] = macs * (TrainingPasses(u) * epochs * trainImages + evaluationImages);
         }
         return costs;
+    }
+
+    /// <summary>
+    /// Forward-pass equivalents per training image and epoch: a forward and a backward pass, plus the inner attack's
+    /// steps for adversarial training (each a forward and a backward pass to the input).
+    /// </summary>
+    private static double TrainingPasses(WorkUnit u)
+    {
+        var robust = RobustTrainingSettings.Read(u.Training, u.Id);
+        return 3.0 + (robust.Adversarial ? robust.Steps!.Value * PassesPerAttackStep : 0);
     }
 
     /// <summary>Multiply-adds of one image's forward pass.</summary>

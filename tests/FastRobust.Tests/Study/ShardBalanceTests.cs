@@ -126,6 +126,26 @@ public sealed class ShardBalanceTests : IDisposable
     }
 
     [Fact]
+    public void AdversarialTrainingCostsItsAttackStepsPerImage()
+    {
+        var study = StudyFile.Parse("""
+            { "dataset": "mnist", "train_images": 1000, "test_images": 500,
+              "training": { "epochs": 2 },
+              "models": [ { "family": "custom-cnn" },
+                          { "family": "custom-cnn", "training_grid": { "adversarial": ["fgsm-rs"], "train_eps": [0.3] } },
+                          { "family": "custom-cnn", "training_grid": { "adversarial": ["pgd"], "train_eps": [0.3], "train_steps": [7] } } ],
+              "conditions": [ { "type": "clean" } ], "measures": "none" }
+            """, "adversarial");
+        var units = StudyPlan.Expand(study);
+        var c = UnitCost.Estimate(study, units);
+        double macs = UnitCost.ForwardMacs(ModelFamilies.Build(units[0].FamilyArgs!, [1, 28, 28], 10, [0f], [1f]));
+        var byMethod = units.Select((u, i) => (u.Training.GetValueOrDefault("adversarial", "none"), c[i])).ToDictionary();
+        Assert.Equal(macs * (3 * 2 * 1000 + 500), byMethod["none"], 6);
+        Assert.Equal(macs * ((3 + 3) * 2 * 1000 + 500), byMethod["fgsm-rs"], 6);
+        Assert.Equal(macs * ((3 + 7 * 3) * 2 * 1000 + 500), byMethod["pgd"], 6);
+    }
+
+    [Fact]
     public void AShardDirectoryKeepsTheUnitsItRecorded()
     {
         var study = StudyFile.Parse(Skewed, "skewed");
