@@ -36,7 +36,7 @@ public static class BenchDevices
             Open("cuda");
             return (["cpu", "cuda"], null);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or DllNotFoundException
+        catch (Exception e) when (e is FastRobust.Util.InputException or ArgumentException or InvalidOperationException or NotSupportedException or DllNotFoundException
                                       or TypeInitializationException)
         {
             return (["cpu"], e.Message);
