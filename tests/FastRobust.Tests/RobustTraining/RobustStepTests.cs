@@ -20,32 +20,62 @@ public class RobustStepTests
 
     public static TheoryData<string> Methods() => new(RobustFixture.MethodKeys());
 
+    /// <summary>
+    /// The fixture's model, SGD optimizer and Philox streams for one method, and its two MNIST batches: what both
+    /// step tests start from.
+    /// </summary>
+    private sealed class TwoBatches : IDisposable
+    {
+        public readonly RobustOptions O;
+        public readonly Model Model = F.InitialModel();
+        public readonly PhiloxStream Noise = new(F.Seed, F.Stream);
+        private readonly Dataset _data = DataLocator.Load("mnist", "test").Take(2 * F.Batch);
+        private readonly Optimizer _opt;
+        private readonly PhiloxStream _dropout = new(F.Seed, Trainer.DropoutStream(0));
+        private const int Size = 28 * 28;
+
+        public TwoBatches(string key)
+        {
+            O = F.Options(key);
+            _opt = Optimizer.Create("sgd", Model.Parameters, F.Lr, 0f, 0f, false);
+            Model.SetRequiresGrad(true);
+        }
+
+        /// <summary>Batch <paramref name="s"/> (0 or 1) on the model's device, inside the caller's tensor scope.</summary>
+        public (Tensor X, IntTensor Y) Batch(int s)
+        {
+            int b = F.Batch;
+            var x = Tensor.FromArray(_data.Images.AsSpan(s * b * Size, b * Size), [b, 1, 28, 28], Model.Device);
+            return (x, IntTensor.FromArray(_data.Labels.AsSpan(s * b, b), Model.Device));
+        }
+
+        /// <summary>The clean pixels of batch <paramref name="s"/>.</summary>
+        public float[] CleanImages(int s) => _data.Images.AsSpan(s * F.Batch * Size, F.Batch * Size).ToArray();
+
+        /// <summary>One robust training step on batch <paramref name="s"/>; returns its loss.</summary>
+        public float Step(int s)
+        {
+            using var scope = new TensorScope();
+            var (x, y) = Batch(s);
+            using (y)
+            using (var loss = RobustTrainStep.Run(Model, _opt, x, y, O, O.Epsilon ?? 0f, O.Alpha ?? 0f, _dropout, Noise))
+                return loss.Item();
+        }
+
+        public void Dispose() => Model.Dispose();
+    }
+
     [Theory]
     [MemberData(nameof(Methods))]
     public void TwoStepsMatchTorch(string key)
     {
-        var o = F.Options(key);
-        var data = DataLocator.Load("mnist", "test").Take(2 * F.Batch);
-        using var model = F.InitialModel();
-        var opt = Optimizer.Create("sgd", model.Parameters, F.Lr, 0f, 0f, false);
-        var noise = new PhiloxStream(F.Seed, F.Stream);
-        var dropout = new PhiloxStream(F.Seed, Trainer.DropoutStream(0));
-        var losses = new float[2];
-        int b = F.Batch, size = 28 * 28;
-        model.SetRequiresGrad(true);
-        for (int s = 0; s < 2; s++)
-        {
-            using var scope = new TensorScope();
-            var x = Tensor.FromArray(data.Images.AsSpan(s * b * size, b * size), [b, 1, 28, 28], model.Device);
-            using var y = IntTensor.FromArray(data.Labels.AsSpan(s * b, b), model.Device);
-            using var loss = RobustTrainStep.Run(model, opt, x, y, o, o.Epsilon ?? 0f, o.Alpha ?? 0f, dropout, noise);
-            losses[s] = loss.Item();
-        }
+        using var run = new TwoBatches(key);
+        var losses = new[] { run.Step(0), run.Step(1) };
         var expectLoss = F.Values($"step.{key}.loss");
         for (int s = 0; s < 2; s++)
             Assert.True(Math.Abs(losses[s] - expectLoss[s]) <= 1e-4 * Math.Max(1, Math.Abs(expectLoss[s])),
                 $"{key}: step {s} loss {losses[s]} vs PyTorch {expectLoss[s]}");
-        foreach (var p in model.StateDict().Where(a => a.DType == "F32"))
+        foreach (var p in run.Model.StateDict().Where(a => a.DType == "F32"))
         {
             var want = F.Values($"step.{key}.{p.Name}");
             double maxDiff = p.Values.Zip(want, (u, v) => Math.Abs(u - v)).Max();
@@ -59,34 +89,23 @@ public class RobustStepTests
     [MemberData(nameof(Methods))]
     public void SecondPerturbedBatchMatchesTorch(string key)
     {
-        var o = F.Options(key);
-        var data = DataLocator.Load("mnist", "test").Take(2 * F.Batch);
-        using var model = F.InitialModel();
-        var opt = Optimizer.Create("sgd", model.Parameters, F.Lr, 0f, 0f, false);
-        var noise = new PhiloxStream(F.Seed, F.Stream);
-        var dropout = new PhiloxStream(F.Seed, Trainer.DropoutStream(0));
-        int b = F.Batch, size = 28 * 28;
-        model.SetRequiresGrad(true);
-        using (new TensorScope())
-        {
-            var x = Tensor.FromArray(data.Images.AsSpan(0, b * size), [b, 1, 28, 28], model.Device);
-            using var y = IntTensor.FromArray(data.Labels.AsSpan(0, b), model.Device);
-            RobustTrainStep.Run(model, opt, x, y, o, o.Epsilon ?? 0f, o.Alpha ?? 0f, dropout, noise).Dispose();
-        }
+        using var run = new TwoBatches(key);
+        var o = run.O;
+        run.Step(0);
         using var scope2 = new TensorScope();
-        var x2 = Tensor.FromArray(data.Images.AsSpan(b * size, b * size), [b, 1, 28, 28], model.Device);
-        using var y2 = IntTensor.FromArray(data.Labels.AsSpan(b, b), model.Device);
-        model.SetRequiresGrad(false);
+        var (x2, y2) = run.Batch(1);
+        using var _ = y2;
+        run.Model.SetRequiresGrad(false);
         var adv = o.Adversarial
-            ? TrainingAttack.Perturb(model, x2, y2, o, o.Epsilon!.Value, o.Alpha!.Value, noise)
-            : NoiseAugmentation.Apply(x2, o.NoiseSigma, 1, noise);
+            ? TrainingAttack.Perturb(run.Model, x2, y2, o, o.Epsilon!.Value, o.Alpha!.Value, run.Noise)
+            : NoiseAugmentation.Apply(x2, o.NoiseSigma, 1, run.Noise);
         var ours = adv.ToArray();
         var want = F.Values($"step.{key}.adv");
         double mad = 0;
         for (int i = 0; i < want.Length; i++) mad += Math.Abs(ours[i] - want[i]);
         mad /= want.Length;
         Assert.True(mad < 1e-5, $"{key}: the perturbed batch differs from PyTorch's by {mad:E3} on average");
-        var clean = data.Images.AsSpan(b * size, want.Length).ToArray();
+        var clean = run.CleanImages(1).AsSpan(0, want.Length).ToArray();
         Assert.True(want.Zip(clean, (u, v) => Math.Abs(u - v)).Max() > 1e-3, "the reference batch is perturbed");
     }
 
