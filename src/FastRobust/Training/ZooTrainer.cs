@@ -94,7 +94,7 @@ public static class ZooTrainer
     }
 
     /// <summary>One step of every member; adds each member's mean loss to lossSums[e] and its correct count to correct[e].</summary>
-    private static void Step(Model model, Optimizer opt, Tensor x, IntTensor y, PhiloxStream rng, float labelSmoothing, Tensor lossSums, Tensor correct)
+    internal static void Step(Model model, Optimizer opt, Tensor x, IntTensor y, PhiloxStream rng, float labelSmoothing, Tensor lossSums, Tensor correct)
     {
         using var scope = new TensorScope();
         int count = model.Members;
