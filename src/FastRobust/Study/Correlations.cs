@@ -22,7 +22,7 @@ public static class Correlations
         var configs = new Dictionary<string, Dictionary<string, string>>();
         for (int i = 0; i < models.Rows; i++)
         {
-            var cfg = hpColumns.ToDictionary(c => c[3..], c => models.Strings(c)[i] ?? "");
+            var cfg = hpColumns.ToDictionary(c => c[3..], c => models.Texts(c)[i] ?? "");
             cfg["seed"] = ((long[])models.Column("seed"))[i].ToString();
             configs[modelIds[i]!] = cfg;
         }

@@ -33,6 +33,8 @@ public static class StudyRunner
     public static Outcome Run(StudyFile study, string source, string outDir, Shard shard, bool force, Device? device, IStudyProgress progress,
                               string? assignment = null, StudyStop? stop = null)
     {
+        // the data set first: per-data-set levels and settings resolve against it before anything is checked
+        study = study.ForDataset(ResolveDataset(study), source);
         var units = StudyPlan.Expand(study);
         Validate(study, units, source);
         var dev = device ?? Device.Parse(study.Device);
@@ -110,14 +112,17 @@ public static class StudyRunner
         catch (InputException e) { throw new InputException($"{source}: measure_settings: {e.Message}"); }
     }
 
+    /// <summary>The data set a study runs on: its own, or for "auto" CIFAR-10 when found, else the bundled MNIST.</summary>
+    public static string ResolveDataset(StudyFile study)
+    {
+        if (study.Dataset != "auto") return study.Dataset;
+        try { DataLocator.Find("cifar10", "test"); return "cifar10"; }
+        catch (InputException) { return "mnist"; }
+    }
+
     public static StudyData LoadData(StudyFile study)
     {
-        string name = study.Dataset;
-        if (name == "auto")
-        {
-            try { DataLocator.Find("cifar10", "test"); name = "cifar10"; }
-            catch (InputException) { name = "mnist"; }
-        }
+        string name = ResolveDataset(study);
         var train = DataLocator.Load(name, "train");
         var test = DataLocator.Load(name, "test");
         if (study.TrainImages > 0) train = train.Take(Math.Min(study.TrainImages, train.N));
