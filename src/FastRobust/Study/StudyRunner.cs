@@ -101,7 +101,12 @@ public static class StudyRunner
                 if (!File.Exists(u.Weights)) throw new InputException($"{source}: weights file {u.Weights} not found");
             }
         }
-        ConditionEvaluator.Validate(study, source);
+        // per-data-set levels and settings: checked for each data set the study may run on
+        string[] candidates = study.Dataset == "auto" ? ["cifar10", "mnist"] : [study.Dataset];
+        var resolved = candidates.Select(d => { try { return study.ForDataset(d, source); } catch (InputException) { return null; } })
+            .Where(s => s != null).ToList();
+        if (resolved.Count == 0) study.ForDataset(candidates[0], source); // throws, naming the condition
+        foreach (var s in resolved) ConditionEvaluator.Validate(s!, source);
         // each setting alone first, so a bad one is named; then all together (a bracket's two ends)
         foreach (var (key, value) in study.MeasureSettings)
         {
