@@ -22,8 +22,6 @@ public static class Correlations
 
     public static Table Compute(Table models, Table evaluations, Table measures, ulong seed = 0)
     {
-        var rows = new List<(string Measure, string Notion, string Condition, double? Level, int N, double Tau, (double, double) TauCi,
-            double Rho, (double, double) RhoCi, double R, (double, double) RCi, double Granulated, double Cmi, string CmiGiven)>();
         if (models.Rows <= 0 || measures.Rows <= 0 || evaluations.Rows <= 0) return Empty();
 
         var modelIds = models.Strings("model");
@@ -60,9 +58,14 @@ public static class Correlations
         var eLevel = (double?[])evaluations.Column("level");
         var conditions = Enumerable.Range(0, evaluations.Rows).Where(i => eKind[i] != "clean")
             .Select(i => (eCond[i]!, eLevel[i])).Distinct().ToList();
-        foreach (var (cond, level) in conditions)
-        foreach (string notion in ConditionResult.Notions)
+        // each (condition, notion) is independent and seeded by its own names: computed in parallel, kept in order
+        var work = conditions.SelectMany(c => ConditionResult.Notions.Select(nn => (c.Item1, c.Item2, nn))).ToList();
+        var parts = new List<(string, string, string, double?, int, double, (double, double), double, (double, double), double, (double, double), double, double, string)>[work.Count];
+        var cmiLock = new object();
+        Parallel.For(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, w =>
         {
+            var (cond, level, notion) = work[w];
+            var rows = parts[w] = new();
             var notionByModel = new Dictionary<string, double>();
             var values = evaluations.Doubles(notion);
             for (int i = 0; i < evaluations.Rows; i++)
@@ -77,7 +80,9 @@ public static class Correlations
                 var idConfigs = ids.Select(id => (IReadOnlyDictionary<string, string>)configs[id]).ToList();
                 var (psi, _) = RankCorrelation.GranulatedKendall(idConfigs, x, y, axes);
                 string key = string.Join("\u0001", ids);
-                if (!cmiCache.TryGetValue(key, out var cmi)) cmiCache[key] = cmi = new ConditionalMutualInformation(idConfigs, cmiAxes);
+                ConditionalMutualInformation? cmi;
+                lock (cmiLock)
+                    if (!cmiCache.TryGetValue(key, out cmi)) cmiCache[key] = cmi = new ConditionalMutualInformation(idConfigs, cmiAxes);
                 var (cmiValue, cmiSet) = cmi.Score(x, y);
                 double tau = RankCorrelation.KendallTauB(x, y);
                 rows.Add((measure, notion, cond, level, ids.Count,
@@ -86,7 +91,9 @@ public static class Correlations
                     RankCorrelation.Pearson(x, y), RankCorrelation.Bootstrap(x, y, RankCorrelation.Pearson, BootstrapResamples, s + 2),
                     psi, cmiValue, string.Join(",", cmiSet)));
             }
-        }
+        });
+        var rows = parts.SelectMany(p => p).Select(r => (Measure: r.Item1, Notion: r.Item2, Condition: r.Item3, Level: r.Item4, N: r.Item5,
+            Tau: r.Item6, TauCi: r.Item7, Rho: r.Item8, RhoCi: r.Item9, R: r.Item10, RCi: r.Item11, Granulated: r.Item12, Cmi: r.Item13, CmiGiven: r.Item14)).ToList();
         static double? F(double v) => double.IsFinite(v) ? v : null;
         return new Table()
             .Add("measure", rows.Select(r => (string?)r.Measure).ToArray())

@@ -50,7 +50,11 @@ public static class RankCorrelation
     public static double[] Ranks(IReadOnlyList<double> v)
     {
         int n = v.Count;
-        var order = Enumerable.Range(0, n).OrderBy(i => v[i]).ToArray();
+        // a stable sort of the indices by value (Array.Sort is unstable, so ties are broken by index: the same order
+        // as a stable OrderBy, without its allocations; the bootstrap calls this a thousand times per correlation)
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Array.Sort(order, (a, b) => { int c = v[a].CompareTo(v[b]); return c != 0 ? c : a.CompareTo(b); });
         var ranks = new double[n];
         for (int i = 0; i < n;)
         {

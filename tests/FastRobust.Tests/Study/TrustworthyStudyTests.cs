@@ -93,6 +93,12 @@ public sealed class TrustworthyStudyTests : IDisposable
         var lo = (double?[])corr.Column("kendall_tau_lo");
         var hi = (double?[])corr.Column("kendall_tau_hi");
         Assert.All(Enumerable.Range(0, corr.Rows).Where(i => lo[i] != null), i => Assert.True(hi[i] - lo[i] > 0.5, $"row {i}: [{lo[i]}, {hi[i]}]"));
+        Assert.True(corr.Has("cmi") && corr.Has("cmi_given"));
+
+        // the findings page reads the same tables: each of the seed's three findings, on n = 3 models
+        string findings = SeedFindings.Write(dir, "./run.sh findings DIR");
+        foreach (var f in SeedFindings.Findings) Assert.Contains("## " + f.Title, findings);
+        Assert.Contains("n = 3 models", findings);
     }
 
     [Fact]
