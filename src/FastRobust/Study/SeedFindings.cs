@@ -42,10 +42,17 @@ public static class SeedFindings
 
     public static string Write(string dir, string command)
     {
+        // the finished units' own parts (so a study still running can be read: its combined tables come at the end),
+        // else the combined tables (a merged directory)
+        var done = Directory.Exists(Path.Combine(dir, "units"))
+            ? Directory.GetDirectories(Path.Combine(dir, "units")).Where(u => File.Exists(Path.Combine(u, "done.json"))).OrderBy(u => u, StringComparer.Ordinal).ToList()
+            : [];
         Table Read(string name)
         {
+            if (done.Count > 0)
+                return Table.Concat(done.Select(u => Path.Combine(u, name + ".parquet")).Where(File.Exists).Select(Table.Read).ToList());
             string path = Path.Combine(dir, name + ".parquet");
-            return File.Exists(path) ? Table.Read(path) : throw new InputException($"{dir}: no {name}.parquet (run a study into this directory first)");
+            return File.Exists(path) ? Table.Read(path) : throw new InputException($"{dir}: no {name}.parquet and no finished units (run a study into this directory first)");
         }
         var models = Read("models");
         var evals = Read("evaluations");
