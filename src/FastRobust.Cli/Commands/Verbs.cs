@@ -9,6 +9,7 @@ public static class Verbs
     [
         StudyCommand.Create(),
         ReportCommand.Create(),
+        FindingsCommand.Create(),
         MergeCommand.Create(),
         TrainCommand.Create(),
         PredictCommand.Create(),
