@@ -44,7 +44,7 @@ public static class Figure
     /// x ∈ [c, c + 1] and y ∈ [rows − r − 1, rows − r]. NaN cells are grey and unlabelled.
     /// </summary>
     public static ScottPlot.Plottables.Heatmap Heatmap(Plot plot, double[,] values, IReadOnlyList<string> rowLabels,
-        IReadOnlyList<string> columnLabels, double min, double max, string colourLabel, string cellFormat = "+0.00;-0.00")
+        IReadOnlyList<string> columnLabels, double min, double max, string colourLabel, string cellFormat = "+0.00;-0.00;0.00")
     {
         int rows = values.GetLength(0), columns = values.GetLength(1);
         if (rowLabels.Count != rows || columnLabels.Count != columns) throw new ArgumentException("one label per row and per column");
@@ -59,7 +59,8 @@ public static class Figure
         {
             double v = values[r, c];
             if (double.IsNaN(v)) continue;
-            var text = plot.Add.Text(v.ToString(cellFormat, System.Globalization.CultureInfo.InvariantCulture), c + 0.5, rows - r - 0.5);
+            // rounded first, so that −0.001 reads 0.00 rather than the format's "-+0.00"
+            var text = plot.Add.Text(Math.Round(v, 2).ToString(cellFormat, System.Globalization.CultureInfo.InvariantCulture), c + 0.5, rows - r - 0.5);
             text.Alignment = Alignment.MiddleCenter;
             text.LabelStyle.FontName = FontName;
             text.LabelStyle.FontSize = 12;
@@ -110,8 +111,8 @@ public static class Figure
         if (longest > 6)
         {
             // turned labels need the room under the axis that ScottPlot does not measure for them
-            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
             plot.Axes.Bottom.MinimumSize = 30 + 6.5f * longest;
         }
     }

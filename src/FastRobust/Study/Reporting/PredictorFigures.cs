@@ -95,5 +95,5 @@ public static class PredictorFigures
     }
 
     public static string Signed(double? v) =>
-        v is double d && double.IsFinite(d) ? d.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "—";
+        v is double d && double.IsFinite(d) ? Math.Round(d, 2).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "—";
 }

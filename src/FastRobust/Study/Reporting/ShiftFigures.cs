@@ -46,6 +46,7 @@ internal static class ShiftFigures
             }
             FigureKit.Line(plot, x, y, series[i].Label, i, series.Count);
         }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         FigureKit.Percent(plot);
         FigureKit.Legend(plot, series.Count);
         yield return FigureKit.Save(plot, dir, "shift-severities.png", Section, perSeverity,

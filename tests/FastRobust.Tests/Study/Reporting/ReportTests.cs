@@ -192,4 +192,27 @@ public sealed class ReportTests : CliTestFolder
         Assert.Equal("pgd ε 0.0314 (8/255) (%)", ReportPage.Header(ModelSummary.ColumnName("pgd", "eps", 8 / 255.0)));
         Assert.Equal(0.1, double.Parse(ModelSummary.ColumnName("fgsm", "eps", 0.1)["acc_fgsm_eps_".Length..], CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public void ALargeZooIsDrawnAsTheMeanOfEachGroup()
+    {
+        // 12 models: 4 widths × 3 learning rates; the learning rate has the fewest values, so it groups them
+        string dir = P("zoo");
+        Directory.CreateDirectory(dir);
+        var ids = Enumerable.Range(0, 12).Select(i => (string?)$"z{i:00}").ToArray();
+        new Table().Add("model", ids)
+            .Add("hp_width", Enumerable.Range(0, 12).Select(i => (string?)(4 << (i % 4)).ToString()).ToArray())
+            .Add("hp_lr", Enumerable.Range(0, 12).Select(i => (string?)new[] { "0.1", "0.01", "0.001" }[i / 4]).ToArray())
+            .Write(Path.Combine(dir, "models.parquet"));
+        new Table().Add("model", ids).Add("condition", ids.Select(_ => (string?)"clean").ToArray()).Add("kind", ids.Select(_ => (string?)"clean").ToArray())
+            .Add("level", ids.Select(_ => (double?)null).ToArray()).Add("accuracy", ids.Select((_, i) => (double?)i / 12).ToArray())
+            .Write(Path.Combine(dir, "evaluations.parquet"));
+        var t = StudyTables.Read(dir);
+        var series = ModelSeries.Of(t, t.ModelIds);
+        Assert.Equal(["lr=0.1 (mean of 4)", "lr=0.01 (mean of 4)", "lr=0.001 (mean of 4)"], series.Select(s => s.Label));
+        Assert.Equal(["z04", "z05", "z06", "z07"], series[1].Models);
+        // ten or fewer: one series per model, named by what varies
+        var few = ModelSeries.Of(t, t.ModelIds.Take(3).ToList());
+        Assert.Equal(["width=4, lr=0.1", "width=8, lr=0.1", "width=16, lr=0.1"], few.Select(s => s.Label));
+    }
 }
