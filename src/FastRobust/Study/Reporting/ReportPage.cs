@@ -19,7 +19,7 @@ public static class ReportPage
         h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
         .meta { color: #555; } code { background: #f3f3f3; padding: 0 0.25em; }
         table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; display: block; overflow-x: auto; }
-        th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; } th { background: #f5f5f5; position: sticky; top: 0; }
+        th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; } td { white-space: nowrap; } th { background: #f5f5f5; position: sticky; top: 0; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; } tr:nth-child(even) td { background: #fafafa; }
         figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
         figcaption { color: #444; font-size: 0.92em; max-width: 60em; }
