@@ -43,7 +43,7 @@ public static class ReportCommand
 
             var summary = ModelSummary.Build(tables);
             stdout.WriteLine(ModelSummary.Format(summary, tables));
-            stdout.WriteLine(StudyReport.Format(StudyReport.Strongest(tables.Correlations, topN)));
+            stdout.WriteLine(StudyReport.Format(tables.Strongest(topN)));
             if (!page) return 0;
             var result = ReportWriter.Write(tables, outDir, topN, formats);
             stdout.WriteLine($"report: {Path.Combine(result.Directory, "index.html")} ({result.Figures.Count} figures" +

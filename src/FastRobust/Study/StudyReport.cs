@@ -19,12 +19,7 @@ public static class StudyReport
     {
         string path = Path.Combine(dir, "correlations.parquet");
         if (!File.Exists(path)) throw new InputException($"{dir}: no correlations.parquet (run a study into this directory first)");
-        return Strongest(Table.Read(path), top);
-    }
-
-    /// <summary>The same from a correlations table already read.</summary>
-    public static List<Row> Strongest(Table t, int top)
-    {
+        var t = Table.Read(path);
         var rows = new List<Row>();
         if (t.Rows <= 0) return rows;
         var measure = t.Strings("measure");

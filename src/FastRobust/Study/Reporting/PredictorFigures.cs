@@ -53,7 +53,7 @@ public static class PredictorFigures
     /// <summary>For each notion, its <paramref name="top"/> strongest measures as measure-against-notion scatter plots.</summary>
     public static IEnumerable<ReportFigure> Scatters(StudyTables t, string dir, int top)
     {
-        var strongest = StudyReport.Strongest(t.Correlations, top);
+        var strongest = t.Strongest(top);
         var measureValues = t.MeasureValues();
         foreach (var byNotion in strongest.GroupBy(r => r.Notion))
         {

@@ -35,7 +35,7 @@ public static class ReportWriter
             string figuresDir = Path.Combine(work, ReportPage.FiguresFolder);
             Directory.CreateDirectory(figuresDir);
             var summary = ModelSummary.Build(t);
-            var strongest = StudyReport.Strongest(t.Correlations, top);
+            var strongest = t.Strongest(top);
             var figures = new List<ReportFigure>();
             figures.AddRange(AccuracyFigures.Curves(t, figuresDir));
             figures.AddRange(AccuracyFigures.TradeOff(t, figuresDir));

@@ -128,6 +128,10 @@ public sealed class StudyTables
                 .Select(l => (c, l)))
             .ToList();
 
+    /// <summary>The strongest predictors of each notion (<see cref="StudyReport.Strongest(string, int)"/>); none without a correlations table.</summary>
+    public List<StudyReport.Row> Strongest(int top) =>
+        File.Exists(Path.Combine(Directory, "correlations.parquet")) ? StudyReport.Strongest(Directory, top) : [];
+
     /// <summary>The row of a model under a condition and level, if the study has it.</summary>
     public Evaluation? Find(string model, string condition, double? level) =>
         Rows.FirstOrDefault(r => r.Model == model && r.Condition == condition && r.Level == level);

@@ -47,7 +47,7 @@ public sealed class ReportOnStudyRunTests : CliTestFolder
         string page = File.ReadAllText(Path.Combine(dir, "report", "index.html"));
         var sources = Regex.Matches(page, "<img src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         // fgsm curve, trade-off, heatmap, 2 shift figures, and up to 2 scatters per notion (fewer where τ is undefined)
-        int scatters = StudyReport.Strongest(t.Correlations, 2).Count;
+        int scatters = t.Strongest(2).Count;
         Assert.True(scatters > 0, "the tiny study has no correlations to draw");
         Assert.Equal(1 + 1 + 1 + 2 + scatters, sources.Count);
         foreach (var src in sources)

@@ -98,7 +98,7 @@ public sealed class ReportTests : CliTestFolder
         string dir = P("figures");
         Directory.CreateDirectory(dir);
         var figures = PredictorFigures.Scatters(t, dir, 3).ToList();
-        var strongest = StudyReport.Strongest(t.Correlations, 3);
+        var strongest = t.Strongest(3);
         Assert.Equal(strongest.Count, figures.Count);
         for (int i = 0; i < figures.Count; i++)
             Assert.Contains($"Kendall τ = {PredictorFigures.Signed(strongest[i].Tau)}, 95 % bootstrap interval " +
