@@ -22,6 +22,9 @@ public sealed class ColourMap
         (0.5f, 0.45f, 0.62f, 0.90f), (1f, 0.05f, 0.20f, 0.65f),
     ]);
 
+    /// <summary>Signed values in [−1, 1]: black for −1, mid-grey for 0, white for +1 (amplified perturbations).</summary>
+    public static ColourMap Grey { get; } = new("grey", [(-1f, 0f, 0f, 0f), (1f, 1f, 1f, 1f)]);
+
     /// <summary>Magnitudes in [0, 1]: black through purple, red and orange to pale yellow (like matplotlib's inferno).</summary>
     public static ColourMap Heat { get; } = new("heat",
     [

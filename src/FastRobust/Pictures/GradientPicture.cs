@@ -1,3 +1,4 @@
+using FastRobust.Attacks;
 using FastRobust.Imaging;
 
 namespace FastRobust.Pictures;
@@ -27,7 +28,7 @@ public static class GradientPicture
             var model = models[m].Model;
             grid.SetRowHeader(m + 1, models[m].Label);
             var gradients = GradientMap.LossGradients(model, images.Images, images.Labels);
-            var predictions = ClassPrediction.Of(model, images.Images, images.N);
+            var predictions = Predictions.Of(model, images.Images, images.N);
             for (int i = 0; i < images.N; i++)
             {
                 grid.Draw(m + 1, i, GradientMap.Render(gradients.AsSpan(i * images.Size, images.Size), images.C), 3, images.H, images.W);

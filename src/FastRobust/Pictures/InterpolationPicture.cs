@@ -1,3 +1,4 @@
+using FastRobust.Attacks;
 using System.Globalization;
 using FastRobust.Imaging;
 
@@ -17,7 +18,7 @@ public static class InterpolationPicture
         var shared = target.Targets(images.Labels, images.Indices, classes, seed);
         var grid = new LabelledGrid(images.N * models.Count, ts.Count, images.H, images.W, images.Zoom)
         {
-            Title = $"Interpolation x + t·(x_adv − x) ({source}; {attack.Describe()}, {LargeEpsilonPicture.Aim(target)})",
+            Title = $"Interpolation x + t·(x_adv − x) ({source})",
         };
         for (int k = 0; k < ts.Count; k++) grid.SetColumnHeader(k, $"t = {ts[k].ToString("0.###", CultureInfo.InvariantCulture)}");
         for (int m = 0; m < models.Count; m++)
@@ -33,7 +34,7 @@ public static class InterpolationPicture
                 var points = new float[ts.Count * images.Size];
                 for (int k = 0; k < ts.Count; k++)
                     Interpolation.At(x, xAdv, ts[k]).CopyTo(points, k * images.Size);
-                var predictions = ClassPrediction.Of(pm.Model, points, ts.Count);
+                var predictions = Predictions.Of(pm.Model, points, ts.Count);
                 string aim = targets is null ? $"label {images.Label(i)}" : $"{images.Label(i)} → {images.ClassNames[targets[i]]}";
                 grid.SetRowHeader(row, $"#{images.Indices[i]} ({aim})\n{pm.Label}");
                 for (int k = 0; k < ts.Count; k++)
@@ -43,6 +44,7 @@ public static class InterpolationPicture
                 }
             }
         }
+        grid.AddLegend($"x_adv: {attack.Describe()}, {LargeEpsilonPicture.Aim(target)}; PGD from x, every step taken, the last iterate kept");
         grid.AddLegend("t = 0: the original x; t = 1: its adversarial example x_adv for that row's model");
         grid.AddLegend("under each tile: the model's prediction on it (softmax probability)");
         return grid;

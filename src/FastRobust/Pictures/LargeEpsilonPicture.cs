@@ -1,3 +1,4 @@
+using FastRobust.Attacks;
 using FastRobust.Imaging;
 
 namespace FastRobust.Pictures;
@@ -31,7 +32,7 @@ public static class LargeEpsilonPicture
             {
                 progress?.Invoke($"{pm.Label}: {attack.Describe()}");
                 var (adv, targets) = attack.Run(pm.Model, images.Images, images.Labels, shared, target.Mode == "least-likely", seed);
-                var predictions = ClassPrediction.Of(pm.Model, adv, images.N);
+                var predictions = Predictions.Of(pm.Model, adv, images.N);
                 grid.SetRowHeader(row, $"{pm.Label}\n{attack.Describe()}");
                 for (int i = 0; i < images.N; i++)
                 {

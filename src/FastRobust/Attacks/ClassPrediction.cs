@@ -1,22 +1,10 @@
 using System.Globalization;
-using FastRobust.Nn;
-using FastRobust.Training;
 
-namespace FastRobust.Pictures;
+namespace FastRobust.Attacks;
 
-/// <summary>A model's predicted class for one image and its softmax probability.</summary>
+/// <summary>A model's predicted class for one image and its softmax probability, as the pictures caption it.</summary>
 public readonly record struct ClassPrediction(int Class, double Probability)
 {
-    /// <summary>The prediction of each of the first <paramref name="n"/> images (eval mode, batched).</summary>
-    public static ClassPrediction[] Of(Model model, float[] images, int n, int batch = 128)
-    {
-        var logits = BatchedInference.Logits(model, images, n, batch);
-        int k = model.Spec.Classes;
-        var result = new ClassPrediction[n];
-        for (int i = 0; i < n; i++) result[i] = FromLogits(logits.AsSpan(i * k, k));
-        return result;
-    }
-
     /// <summary>The arg-max class (first on ties) and its softmax probability, computed in double.</summary>
     public static ClassPrediction FromLogits(ReadOnlySpan<float> logits)
     {
@@ -25,6 +13,14 @@ public readonly record struct ClassPrediction(int Class, double Probability)
         double sum = 0;
         foreach (float l in logits) sum += Math.Exp((double)l - logits[best]);
         return new ClassPrediction(best, 1 / sum);
+    }
+
+    /// <summary>Each row of logits [N, K].</summary>
+    public static ClassPrediction[] FromLogits(float[] logits, int classes)
+    {
+        var result = new ClassPrediction[logits.Length / classes];
+        for (int i = 0; i < result.Length; i++) result[i] = FromLogits(logits.AsSpan(i * classes, classes));
+        return result;
     }
 
     /// <summary>The caption under a tile: "cat (0.93)".</summary>
