@@ -151,9 +151,9 @@ public static class CorruptCommand
     }
 
     /// <summary>The picture's frame: corruption names as row headers, clean and each severity as column headers.</summary>
-    private static LabelledGrid CorruptionGrid(string name, string split, int index, Dataset data, IReadOnlyList<Corruption> corruptions, int[] severities)
+    public static LabelledGrid CorruptionGrid(string name, string split, int index, Dataset data, IReadOnlyList<Corruption> corruptions, int[] severities)
     {
-        var grid = new LabelledGrid(corruptions.Count, severities.Length + 1, data.H, data.W, zoom: Math.Max(1, 96 / Math.Max(data.H, data.W)))
+        var grid = new LabelledGrid(corruptions.Count, severities.Length + 1, data.H, data.W, zoom: Math.Max(1, 128 / Math.Max(data.H, data.W)))
         {
             Title = $"{(name == "mnist" ? "MNIST" : "CIFAR-10")} {split} image {index} under {corruptions.Count} corruption{(corruptions.Count == 1 ? "" : "s")}",
         };

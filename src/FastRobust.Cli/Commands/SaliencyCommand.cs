@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FastRobust.Data;
-using FastRobust.Imaging;
+using FastRobust.Pictures;
 using FastRobust.Nn;
 using FastRobust.Training;
 
@@ -52,38 +52,10 @@ public static class SaliencyCommand
         return cmd;
     }
 
-    /// <summary>
-    /// DIR/saliency.png: each image beside its |∂L/∂x| map (max over channels, scaled by the map's own maximum, in the
-    /// heat colour map), captioned with the label and the map's maximum, above a colour bar.
-    /// </summary>
     private static string WritePng(string dir, float[] images, float[] grad, int[] shape, int[] labels, int count)
     {
-        int c = shape[1], h = shape[2], w = shape[3], size = c * h * w;
-        var grid = new LabelledGrid(count, 2, h, w, zoom: Math.Max(1, 112 / Math.Max(h, w)))
-        {
-            Title = "Saliency: |∂L/∂x| of the cross-entropy with respect to the input pixels",
-        };
-        grid.SetColumnHeader(0, "image");
-        grid.SetColumnHeader(1, "|∂L/∂x|");
-        var map = new float[h * w];
-        for (int i = 0; i < count; i++)
-        {
-            grid.SetRowHeader(i, $"#{i}");
-            grid.Draw(i, 0, images.AsSpan(i * size, size), c, h, w);
-            grid.SetCaption(i, 0, $"label: {labels[i]}");
-            var g = grad.AsSpan(i * size, size);
-            Array.Clear(map);
-            for (int ch = 0; ch < c; ch++)
-                for (int p = 0; p < h * w; p++) map[p] = Math.Max(map[p], Math.Abs(g[ch * h * w + p]));
-            float max = map.Max();
-            if (max > 0) for (int p = 0; p < map.Length; p++) map[p] /= max;
-            grid.Draw(i, 1, ColourMap.Heat.Paint(map), 3, h, w);
-            grid.SetCaption(i, 1, $"max {max.ToString("0.##e+0", System.Globalization.CultureInfo.InvariantCulture)}");
-        }
-        grid.SetColourBar(ColourMap.Heat, "|∂L/∂x| (max over channels), each map scaled by its own max:", "0", "max");
-        grid.AddLegend("L: the cross-entropy of the image's label; max: the map's largest |∂L/∂x|, in loss per unit of pixel value");
         string file = Path.Combine(dir, "saliency.png");
-        grid.SavePng(file);
+        SaliencyPicture.Build(images, grad, shape, labels, count).SavePng(file);
         return file;
     }
 }
