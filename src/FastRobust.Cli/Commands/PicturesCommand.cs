@@ -67,6 +67,8 @@ public static class PicturesCommand
             var points = k == "interpolation" ? ParseTs(r.GetValue(ts)!) : [];
             int attackSteps = CommonOptions.Positive(r.GetValue(steps), "--steps");
             if (r.GetValue(alpha) is float a && !(a > 0)) throw new InputException($"--alpha must be positive, got {a}");
+            if (r.GetValue(epsL2) is float e2 && !(e2 > 0 && float.IsFinite(e2))) throw new InputException($"--eps-l2 must be a positive number, got {e2}");
+            if (r.GetValue(epsLinf) is float ei && !(ei > 0 && ei <= 1)) throw new InputException($"--eps-linf {ei}: an L∞ radius on [0, 1] pixels is positive and at most 1");
             string name = DataLocator.NormalizeName(r.GetValue(dataset) ?? TrainingDataset(dirs[0]));
             OutputPath.CheckFile(outPath, "--out");
 
