@@ -154,7 +154,7 @@ public static class AttackCommand
                 int shown = Math.Min(shape[0], pngCount);
                 var cleanLogits = BatchedInference.Logits(m, images, shown, options.Batch);
                 var advLogits = BatchedInference.Logits(m, adv, shown, options.Batch);
-                var names = ClassNames.For(dataName is null ? null : DataLocator.NormalizeName(dataName), m.Spec.Classes);
+                var names = ClassNames.For(dataName is null ? null : DataLocator.NormalizeName(dataName), m.Spec.Classes, r.GetValue(split)!);
                 AttackGrid.Build(images, adv, shape, result, shown, cleanLogits, advLogits, names).SavePng(file);
                 stdout.WriteLine($"wrote {file}");
             }

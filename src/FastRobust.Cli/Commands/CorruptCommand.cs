@@ -155,7 +155,7 @@ public static class CorruptCommand
     {
         var grid = new LabelledGrid(corruptions.Count, severities.Length + 1, data.H, data.W, zoom: Math.Max(1, 128 / Math.Max(data.H, data.W)))
         {
-            Title = $"{(name == "mnist" ? "MNIST" : "CIFAR-10")} {split} image {index} under {corruptions.Count} corruption{(corruptions.Count == 1 ? "" : "s")}",
+            Title = $"{name switch { "mnist" => "MNIST", "cifar10" => "CIFAR-10", _ => name }} {split} image {index} under {corruptions.Count} corruption{(corruptions.Count == 1 ? "" : "s")}",
         };
         grid.SetColumnHeader(0, "clean");
         for (int k = 0; k < severities.Length; k++) grid.SetColumnHeader(k + 1, $"severity {severities[k]}");

@@ -91,13 +91,13 @@ public static class PicturesCommand
                 Training.BatchedInference.CheckLabels(models[0].Model, data.Labels, $"{name} {r.GetValue(split)}");
                 int[] chosen = Indices(r.GetValue(indices), r.GetValue(count), r.GetValue(count) ?? (k == "interpolation" ? 3 : 8), data.N);
                 var subset = data.Subset(chosen);
-                var images = new PictureImages(subset.Images, subset.Labels, chosen, data.C, data.H, data.W, ClassNames.For(name, first.Classes));
+                var images = new PictureImages(subset.Images, subset.Labels, chosen, data.C, data.H, data.W, ClassNames.For(name, first.Classes, r.GetValue(split)!));
                 int dims = data.C * data.H * data.W;
                 float l2 = r.GetValue(epsL2) ?? (float)Math.Round(4 * Math.Sqrt(dims / 784.0), 2);
                 float linf = r.GetValue(epsLinf) ?? (data.C == 1 ? 0.4f : 16f / 255);
                 var l2Attack = new LargeEpsilonAttack(ThreatNorm.L2, l2, attackSteps, r.GetValue(alpha));
                 var linfAttack = new LargeEpsilonAttack(ThreatNorm.Linf, linf, attackSteps, r.GetValue(alpha));
-                string source = $"{(name == "mnist" ? "MNIST" : "CIFAR-10")} {r.GetValue(split)}";
+                string source = $"{name switch { "mnist" => "MNIST", "cifar10" => "CIFAR-10", _ => name }} {r.GetValue(split)}";
                 ulong s = r.GetValue(seed);
                 stdout.WriteLine($"pictures --kind {k}: {string.Join(", ", labels)} on {images.N} {source} images, device {dev.Name}, seed {s}");
                 void Progress(string line) => stdout.WriteLine($"  attacking {line.Replace('\n', ' ')}");
