@@ -178,8 +178,12 @@ public class PicturesTests
     [Fact]
     public void InterpolationEndsAreTheImageAndItsAdversarialExampleBitForBit()
     {
-        var x = new float[] { 0f, 0.1f, 0.3333333f, 1f, 0.7f };
-        var adv = new float[] { 0.9f, 0.1f, 0f, 0.25f, 0.70000005f };
+        // the last three pairs are ones where the textbook x + t·(x_adv − x) misses x_adv at t = 1 by a rounding
+        var x = new float[] { 0f, 0.1f, 0.3333333f, 1f, 0.7f, BitConverter.Int32BitsToSingle(1063537468),
+            BitConverter.Int32BitsToSingle(1064743578), BitConverter.Int32BitsToSingle(1058106206) };
+        var adv = new float[] { 0.9f, 0.1f, 0f, 0.25f, 0.70000005f, BitConverter.Int32BitsToSingle(1043185690),
+            BitConverter.Int32BitsToSingle(1042500574), BitConverter.Int32BitsToSingle(1040630099) };
+        Assert.Contains(Enumerable.Range(0, x.Length), i => x[i] + 1f * (adv[i] - x[i]) != adv[i]);
         Assert.Equal(x, Interpolation.At(x, adv, 0));
         Assert.Equal(adv, Interpolation.At(x, adv, 1));
         var half = Interpolation.At(x, adv, 0.5f);
