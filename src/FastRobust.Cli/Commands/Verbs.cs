@@ -14,6 +14,7 @@ public static class Verbs
         TrainCommand.Create(),
         PredictCommand.Create(),
         SaliencyCommand.Create(),
+        PicturesCommand.Create(),
         BenchCommand.Create(),
         BenchCompareCommand.Create(),
         MeasureCommand.Create(),
