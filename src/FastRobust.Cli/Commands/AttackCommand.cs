@@ -28,7 +28,7 @@ public static class AttackCommand
         var split = new Option<string>("--split") { Description = "Split of --dataset", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("train", "test");
         var limit = new Option<int?>("--limit") { Description = "Only the first N images of --dataset" };
-        var attack = new Option<string>("--attack") { Description = "fgsm, bim, pgd, pgd-l2, deepfool, cw, apgd-ce, square, random-l0, gaussian, apgd-ce-l2, apgd-dlr(-l2), apgd-t(-l2), fab-t(-l2), or autoattack (aa) and autoattack-l2 (aa-l2), AutoAttack's ensemble (docs/attacks.md)", Required = true };
+        var attack = new Option<string>("--attack") { Description = "fgsm, bim, pgd, pgd-l2, deepfool, cw, apgd-ce, square, random-l0, gaussian, apgd-ce-l2, apgd-dlr(-l2), apgd-t(-l2), fab-t(-l2), fab(-l2), or autoattack (aa) and autoattack-l2 (aa-l2), AutoAttack's ensemble (docs/attacks.md)", Required = true };
         attack.AcceptOnlyFromAmong([.. AttackRegistry.Accepted]);
         var eps = new Option<float?>("--eps") { Description = "ε: L∞ or L2 radius in [0, 1] pixel units; random-l0: pixels per step (default 28); gaussian: σ; deepfool/cw: optional bound (unbounded without)" };
         var alpha = new Option<float?>("--alpha") { Description = "Step size (bim: 1/255; pgd, pgd-l2: 2.5·ε/steps)" };

@@ -79,6 +79,8 @@ internal static class AttackCases
         ["apgd-t-l2"] = [new() { Epsilon = 0.8f, Steps = 8, TargetClasses = 2, Batch = 4 }],
         ["fab-t"] = [new() { Epsilon = 0.1f, Steps = 8, TargetClasses = 2, Batch = 4 }],
         ["fab-t-l2"] = [new() { Epsilon = 0.8f, Steps = 8, TargetClasses = 2, Batch = 4 }],
+        ["fab"] = [new() { Epsilon = 0.1f, Steps = 8, Restarts = 2, Batch = 4 }],
+        ["fab-l2"] = [new() { Epsilon = 0.8f, Steps = 8, Batch = 4 }],
         ["autoattack"] = [new() { Epsilon = 0.075f, Steps = 4, TargetClasses = 2, Batch = 4 }],
         ["autoattack-l2"] = [new() { Epsilon = 0.8f, Steps = 4, TargetClasses = 2, Batch = 4 }],
     };

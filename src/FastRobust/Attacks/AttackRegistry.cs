@@ -8,7 +8,7 @@ public static class AttackRegistry
     public static readonly IReadOnlyList<string> Names =
         [
             "fgsm", "bim", "pgd", "pgd-l2", "deepfool", "cw", "apgd-ce", "square", "random-l0", "gaussian",
-            "apgd-ce-l2", "apgd-dlr", "apgd-dlr-l2", "apgd-t", "apgd-t-l2", "fab-t", "fab-t-l2", "autoattack", "autoattack-l2",
+            "apgd-ce-l2", "apgd-dlr", "apgd-dlr-l2", "apgd-t", "apgd-t-l2", "fab-t", "fab-t-l2", "fab", "fab-l2", "autoattack", "autoattack-l2",
         ];
 
     /// <summary>Every name the CLI accepts: <see cref="Names"/> and their aliases.</summary>
@@ -38,6 +38,8 @@ public static class AttackRegistry
         "apgd-t-l2" => new Apgd(ApgdLoss.TargetedDlr, true),
         "fab-t" => new Fab(false),
         "fab-t-l2" => new Fab(true),
+        "fab" => new Fab(false, targeted: false),
+        "fab-l2" => new Fab(true, targeted: false),
         "autoattack" => new AutoAttack(false),
         "autoattack-l2" => new AutoAttack(true),
         "square" => new SquareAttack(),

@@ -8,7 +8,7 @@ namespace FastRobust.Attacks;
 /// AutoAttack (Croce &amp; Hein 2020, autoattack.py): an ensemble run member after member, each only on the samples still
 /// robust (classified correctly after every earlier member), keeping the first adversarial image found. Versions:
 /// standard — APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5,000 queries), one restart each (RobustBench's
-/// figure); plus — APGD-CE and APGD-DLR with 5 restarts, Square, APGD-T, FAB-T; rand — APGD-CE and APGD-DLR with one
+/// figure); plus — APGD-CE, APGD-DLR and FAB (untargeted) with 5 restarts, Square, APGD-T, FAB-T; rand — APGD-CE and APGD-DLR with one
 /// restart (AutoAttack averages 20 gradients per step there for randomised defences; FastRobust's models are
 /// deterministic at evaluation, so the 20 gradients would be one gradient 20 times and one is taken). `--steps N`
 /// scales the budget: N iterations for APGD and FAB, 50·N queries for Square (the default N = 100 is AutoAttack's).
@@ -80,6 +80,7 @@ public sealed class AutoAttack : AttackBase
             case "plus":
                 list.Add((Apgd(ApgdLoss.CrossEntropy), 5));
                 list.Add((Apgd(ApgdLoss.Dlr), 5));
+                list.Add((new Fab(L2, targeted: false), 5));
                 if (!L2) list.Add((new SquareAttack(), 1));
                 list.Add((Apgd(ApgdLoss.TargetedDlr), 1));
                 list.Add((new Fab(L2), 1));

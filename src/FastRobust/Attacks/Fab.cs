@@ -17,10 +17,18 @@ namespace FastRobust.Attacks;
 /// </summary>
 public sealed class Fab : AttackBase
 {
-    public Fab(bool l2) => L2 = l2;
+    public Fab(bool l2, bool targeted = true)
+    {
+        L2 = l2;
+        Targeted = targeted;
+    }
 
     public bool L2 { get; }
-    public override string Name => L2 ? "fab-t-l2" : "fab-t";
+
+    /// <summary>FAB-T (one run per target class) or FAB (each step towards the boundary that looks nearest, AutoAttack's 'fab').</summary>
+    public bool Targeted { get; }
+
+    public override string Name => (Targeted ? "fab-t" : "fab") + (L2 ? "-l2" : "");
     public override ThreatNorm Norm => L2 ? ThreatNorm.L2 : ThreatNorm.Linf;
     public override bool SupportsTargeted => false;
 
@@ -36,7 +44,7 @@ public sealed class Fab : AttackBase
 
     protected override string Describe(AttackOptions o) => AttackOptions.Json(new Dictionary<string, object?>
     {
-        ["eps"] = o.Epsilon, ["steps"] = o.Steps, ["restarts"] = o.Restarts, ["target_classes"] = o.TargetClasses,
+        ["eps"] = o.Epsilon, ["steps"] = o.Steps, ["restarts"] = o.Restarts, ["target_classes"] = Targeted ? o.TargetClasses : null,
         ["alpha_max"] = o.AlphaMax, ["eta"] = o.Eta, ["beta"] = o.Beta,
     });
 
@@ -44,8 +52,9 @@ public sealed class Fab : AttackBase
     {
         var done = new bool[b.N];
         var x0 = b.X.ToArray();
-        int count = Math.Min(b.Options.TargetClasses, b.Classes - 1);
-        var targets = b.AttackedRows.ToDictionary(r => r, r => Apgd.RankedTargets(b, r, count));
+        // untargeted FAB: one unit per sample, whose target (−1) is chosen at every step
+        int count = Targeted ? Math.Min(b.Options.TargetClasses, b.Classes - 1) : 1;
+        var targets = b.AttackedRows.ToDictionary(r => r, r => Targeted ? Apgd.RankedTargets(b, r, count) : [-1]);
         for (int restart = 0; restart < b.Options.Restarts; restart++)
         {
             var units = new List<(int Row, int Target, int Rank)>();
@@ -185,8 +194,9 @@ public sealed class Fab : AttackBase
     /// <summary>
     /// At the iterates of the listed units: ∇(z_t − z_y) and z_t − z_y into grads[j] (d + 1 values), and the predictions.
     /// </summary>
-    private static int[] Gradient(AttackBatch b, (int Row, int Target, int Rank)[] units, List<int> list, float[][] x, float[][] grads, out float[] logitsOut)
+    private int[] Gradient(AttackBatch b, (int Row, int Target, int Rank)[] units, List<int> list, float[][] x, float[][] grads, out float[] logitsOut)
     {
+        if (!Targeted) return NearestBoundary(b, units, list, x, grads, out logitsOut);
         using var scope = new TensorScope();
         int n = list.Count, d = b.ImageSize, k = b.Classes;
         var xt = Upload(b, list, x);
@@ -218,6 +228,68 @@ public sealed class Fab : AttackBase
         }
         logitsOut = z;
         return AttackBase.ArgMaxRows(z, n, k);
+    }
+
+    /// <summary>
+    /// Untargeted FAB's linearisation: the gradients of z_j − z_y for every class j ≠ y (the K − 1 of a sample go through
+    /// the device as K − 1 rows of one batch), then the class whose linearised boundary is nearest,
+    /// |z_j − z_y| / ‖∇(z_j − z_y)‖_* (the dual norm: L1 for L∞, L2 for L2), fab_base.py's choice.
+    /// </summary>
+    private int[] NearestBoundary(AttackBatch b, (int Row, int Target, int Rank)[] units, List<int> list, float[][] x, float[][] grads, out float[] logitsOut)
+    {
+        using var scope = new TensorScope();
+        int n = list.Count, d = b.ImageSize, k = b.Classes, m = k - 1;
+        var xt = Tensor.Empty([n * m, b.C, b.H, b.W], b.Device);
+        for (int a = 0; a < n; a++)
+            for (int q = 0; q < m; q++) b.B.Upload(x[list[a]], xt.Buffer, ((long)a * m + q) * d);
+        var (logits, g) = InputGradient.LogitCombination(b.Model, xt, lg =>
+        {
+            var seed = new float[n * m * k];
+            for (int a = 0; a < n; a++)
+            {
+                int y = b.Labels[units[list[a]].Row];
+                for (int q = 0; q < m; q++)
+                {
+                    int j = q < y ? q : q + 1;
+                    seed[(a * m + q) * k + j] += 1f;
+                    seed[(a * m + q) * k + y] -= 1f;
+                }
+            }
+            return Tensor.FromArray(seed, [n * m, k], b.Device);
+        });
+        var z = logits.ToArray();
+        var first = new float[n * k];
+        using (g)
+        {
+            var gh = g.ToArray();
+            for (int a = 0; a < n; a++)
+            {
+                var unit = units[list[a]];
+                int y = b.Labels[unit.Row];
+                Array.Copy(z, (long)a * m * k, first, (long)a * k, k);
+                double bestDist = double.PositiveInfinity;
+                int best = 0;
+                for (int q = 0; q < m; q++)
+                {
+                    int j = q < y ? q : q + 1;
+                    double f = z[(a * m + q) * k + j] - z[(a * m + q) * k + y];
+                    double dual = 0;
+                    var row = gh.AsSpan((a * m + q) * d, d);
+                    foreach (float v in row) dual += L2 ? (double)v * v : Math.Abs(v);
+                    if (L2) dual = Math.Sqrt(dual);
+                    double dist = Math.Abs(f) / (1e-12 + dual);
+                    if (dist < bestDist) { bestDist = dist; best = q; }
+                }
+                int cls = best < y ? best : best + 1;
+                var dst = grads[list[a]] ??= new float[d + 1];
+                gh.AsSpan((a * m + best) * d, d).CopyTo(dst);
+                dst[d] = z[(a * m + best) * k + cls] - z[(a * m + best) * k + y];
+                b.Queries[unit.Row] += m;
+                b.Gradients[unit.Row] += m;
+            }
+        }
+        logitsOut = first;
+        return AttackBase.ArgMaxRows(first, n, k);
     }
 
     private static int[] Predict(AttackBatch b, (int Row, int Target, int Rank)[] units, List<int> list, float[][] x)

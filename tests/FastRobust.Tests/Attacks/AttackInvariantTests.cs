@@ -45,6 +45,8 @@ public class AttackInvariantTests
         { "apgd-t-l2", "eps=2,steps=10,target_classes=3" },
         { "fab-t", "eps=0.15,steps=10,target_classes=3" },
         { "fab-t-l2", "eps=2,steps=10,target_classes=3" },
+        { "fab", "eps=0.15,steps=10,restarts=2" },
+        { "fab-l2", "eps=2,steps=10" },
         { "autoattack", "eps=0.15,steps=5" },
         { "autoattack-l2", "eps=2,steps=5" },
     };
@@ -173,6 +175,7 @@ public class AttackInvariantTests
         "gaussian" => o.Restarts,
         "apgd-t" or "apgd-t-l2" or "fab-t" or "fab-t-l2" => o.Steps!.Value * o.Restarts * o.TargetClasses,
         "autoattack" or "autoattack-l2" => o.Steps!.Value * (1 + 2 * o.TargetClasses + 50),
+        "fab" or "fab-l2" => o.Steps!.Value * o.Restarts,
         _ => (o.Steps ?? 1) * o.Restarts,
     };
 

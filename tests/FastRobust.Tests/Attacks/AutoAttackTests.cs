@@ -29,6 +29,7 @@ public class AutoAttackTests
                 "eps" => r with { Epsilon = (float)p.Value.GetDouble() },
                 "steps" => r with { Steps = p.Value.GetInt32() },
                 "target_classes" => r with { TargetClasses = p.Value.GetInt32() },
+                "restarts" => r with { Restarts = p.Value.GetInt32() },
                 _ => throw new ArgumentException($"fixture option '{p.Name}' is not mapped"),
             };
         return r;
@@ -101,7 +102,7 @@ public class AutoAttackTests
         var aa = new AutoAttack(false);
         string Names(string v) => string.Join(",", aa.Members(new AttackOptions { Epsilon = 0.1f, Version = v }).Select(m => m.Member.Name + "x" + m.Restarts));
         Assert.Equal("apgd-cex1,apgd-tx1,fab-tx1,squarex1", Names("standard"));
-        Assert.Equal("apgd-cex5,apgd-dlrx5,squarex1,apgd-tx1,fab-tx1", Names("plus"));
+        Assert.Equal("apgd-cex5,apgd-dlrx5,fabx5,squarex1,apgd-tx1,fab-tx1", Names("plus"));
         Assert.Equal("apgd-cex1,apgd-dlrx1", Names("rand"));
         Assert.Equal("apgd-ce-l2x1,apgd-t-l2x1,fab-t-l2x1", string.Join(",", new AutoAttack(true).Members(new AttackOptions { Epsilon = 1f }).Select(m => m.Member.Name + "x" + m.Restarts)));
         Assert.Throws<Util.InputException>(() => aa.Resolve(new AttackOptions { Epsilon = 0.1f, Version = "custom" }));

@@ -27,6 +27,8 @@ CONFIGS = [
     ("apgd_t_l2", "apgd-t-l2", dict(eps=1.5, steps=20, target_classes=3)),
     ("fab_t", "fab-t", dict(eps=0.12, steps=20, target_classes=3)),
     ("fab_t_l2", "fab-t-l2", dict(eps=1.5, steps=20, target_classes=3)),
+    ("fab", "fab", dict(eps=0.12, steps=20, restarts=2)),
+    ("fab_l2", "fab-l2", dict(eps=1.5, steps=20)),
     ("aa", "autoattack", dict(eps=0.1, steps=10)),
     ("aa_l2", "autoattack-l2", dict(eps=1.5, steps=10)),
 ]
@@ -54,6 +56,8 @@ def run(model, x, y, name, o):
         f, _ = A.apgd(model, xs, ys, gs, eps, l2, "dlr-targeted", steps, target_classes=tc)
     elif base == "fab-t":
         f, _ = A.fab_t(model, xs, ys, gs, eps, l2, steps, target_classes=tc)
+    elif base == "fab":
+        f, _ = A.fab_t(model, xs, ys, gs, eps, l2, steps, restarts=o.get("restarts", 1), targeted=False)
     fooled[rows[f]] = True
     return fooled, after
 
@@ -80,17 +84,23 @@ def projections():
 
 
 def main():
+    """All configurations, or with --only KEY,KEY those alone, merged into the existing file."""
     model, _ = R.load_model(os.path.join(HERE, "attack_mnist.json"), os.path.join(HERE, "attack_mnist.safetensors"))
     x, y = R.mnist_test(N_IMAGES)
-    out = {}
+    path = os.path.join(HERE, "autoattack_expect.json")
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
+    out = json.load(open(path))["configs"] if only else {}
     for key, name, opts in CONFIGS:
+        if only and key not in only:
+            continue
         fooled, after = run(model, x, y, name, opts)
         with torch.no_grad():
             ok = model(x).argmax(1) == y
         robust = ok & ~fooled
         out[key] = dict(attack=name, options=opts, fooled=fooled.tolist(), robust_accuracy=float(robust.float().mean()), after=after)
         print(f"{key:12s} {name:14s} robust {float(robust.float().mean()):.4f}  fooled {int(fooled.sum())}/{int(ok.sum())}", flush=True)
-    with open(os.path.join(HERE, "autoattack_expect.json"), "w") as f:
+    out = {key: out[key] for key, _, _ in CONFIGS if key in out}
+    with open(path, "w") as f:
         json.dump(dict(images=N_IMAGES, seed=0, configs=out, projections=projections()), f, separators=(",", ":"))
         f.write("\n")
 

@@ -185,8 +185,28 @@ def boundary_projection(t, w, b, l2, iters=200):
     return move(hi)
 
 
+def nearest_boundary(model, x1, y, l2):
+    """Untargeted FAB's linearisation: of all z_j - z_y (j != y), the one whose linearised boundary is nearest."""
+    xa = x1.clone().requires_grad_(True)
+    z = model(xa)
+    k = z.shape[1]
+    grads = []
+    for j in range(k):
+        (g,) = torch.autograd.grad(z[:, j].sum(), xa, retain_graph=True)
+        grads.append(g.flatten(1))
+    gj = torch.stack(grads, 1)
+    u = torch.arange(len(x1))
+    df = (z - z[u, y].unsqueeze(1)).detach()
+    dg = gj - gj[u, y].unsqueeze(1)
+    df[u, y] = 1e10
+    dual = dg.norm(dim=2) if l2 else dg.abs().sum(2)
+    ind = (df.abs() / (1e-12 + dual)).min(1)[1]
+    return df[u, ind], dg[u, ind]
+
+
 def fab_single_run(model, x, y, target, eps, l2, n_iter, alpha_max, eta, beta, x_start):
-    """attack_single_run of fab_base.py, targeted, from x_start; returns the smallest misclassified perturbation's norm."""
+    """attack_single_run of fab_base.py from x_start (target None: untargeted); returns the smallest misclassified
+    perturbation's norm and that point."""
     bs = len(x)
     u = torch.arange(bs)
     x0 = x.flatten(1)
@@ -198,11 +218,14 @@ def fab_single_run(model, x, y, target, eps, l2, n_iter, alpha_max, eta, beta, x
         v = v.flatten(1).double()
         return v.norm(dim=1) if l2 else v.abs().max(1)[0]
     for _ in range(n_iter):
-        xa = x1.clone().requires_grad_(True)
-        z = model(xa)
-        diff = z[u, target] - z[u, y]
-        (g,) = torch.autograd.grad(diff.sum(), xa)
-        w = g.flatten(1)
+        if target is None:
+            diff, w = nearest_boundary(model, x1, y, l2)
+        else:
+            xa = x1.clone().requires_grad_(True)
+            z = model(xa)
+            diff = z[u, target] - z[u, y]
+            (g,) = torch.autograd.grad(diff.sum(), xa)
+            w = g.flatten(1)
         b = -diff.detach().double() + (w.double() * x1.flatten(1).double()).sum(1)
         d1 = boundary_projection(x1.flatten(1), w, b, l2)
         d2 = boundary_projection(x0, w, b, l2)
@@ -222,11 +245,12 @@ def fab_single_run(model, x, y, target, eps, l2, n_iter, alpha_max, eta, beta, x
     return res2, best
 
 
-def fab_t(model, x, y, gidx, eps, l2=False, n_iter=100, restarts=1, target_classes=9, alpha_max=0.1, eta=1.05, beta=0.9, seed=0, base=R.CLI_STREAM):
-    """perturb of FABAttack (targeted): a sample is fooled when a misclassified point lies within eps."""
+def fab_t(model, x, y, gidx, eps, l2=False, n_iter=100, restarts=1, target_classes=9, alpha_max=0.1, eta=1.05, beta=0.9, seed=0, base=R.CLI_STREAM, targeted=True):
+    """perturb of FABAttack (targeted, or untargeted with targeted=False): a sample is fooled when a misclassified
+    point lies within eps."""
     out, fooled = x.clone(), torch.zeros(len(x), dtype=torch.bool)
-    count = min(target_classes, model(x[:1]).shape[1] - 1)
-    targets = ranked_targets(model, x, count)
+    count = min(target_classes, model(x[:1]).shape[1] - 1) if targeted else 1
+    targets = ranked_targets(model, x, count) if targeted else None
     for rank in range(count):
         for r in range(restarts):
             rows = (~fooled).nonzero().flatten()
@@ -239,7 +263,8 @@ def fab_t(model, x, y, gidx, eps, l2=False, n_iter=100, restarts=1, target_class
                 stream = R.splitmix64(R.stream_of(base, "fab_start", r * 1024) ^ rank)
                 t = start_noise(seed, stream, gidx[rows], xs, l2)
                 start = (xs + 0.5 * eps * normalize(t, l2)).clamp(0, 1)
-            res2, best = fab_single_run(model, xs, y[rows], targets[rows, rank], eps, l2, n_iter, alpha_max, eta, beta, start)
+            tg = targets[rows, rank] if targeted else None
+            res2, best = fab_single_run(model, xs, y[rows], tg, eps, l2, n_iter, alpha_max, eta, beta, start)
             f = res2 <= eps
             fooled[rows[f]] = True
             out[rows[f]] = best[f]
