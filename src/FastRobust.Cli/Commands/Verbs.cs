@@ -19,5 +19,6 @@ public static class Verbs
         AttackCommand.Create(),
         CorruptCommand.Create(),
         EvaluateCommand.Create(),
+        DatapointsCommand.Create(),
     ];
 }
