@@ -20,5 +20,6 @@ public static class Verbs
         CorruptCommand.Create(),
         EvaluateCommand.Create(),
         DatapointsCommand.Create(),
+        FeaturesCommand.Create(),
     ];
 }
