@@ -63,6 +63,40 @@ public class NonRobustFeaturesTests : CliTestFolder
         Assert.Equal(DataLocator.Load("mnist", "test").Take(32).Images, test!.Images);
         r = CliHarness.Run("train", "--dataset", $"npy:{dir}", "--model", P("m/model.json"), "--epochs", "1", "--out", P("t"), "--device", "cpu");
         Assert.True(r.Code == 0, r.Out + r.Err);
-        Assert.Equal(2, CliHarness.Run("features", "--kind", "robust", "--model", P("m"), "--out", P("r")).Code);
+        Assert.Equal(2, CliHarness.Run("features", "--kind", "det", "--layer", "3", "--model", P("m"), "--out", P("r")).Code);
+    }
+}
+
+/// <summary>D_R's representation matching on the attack fixture's CNN (standing in for a robust model).</summary>
+public class RobustFeaturesTests
+{
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+
+    [Fact]
+    public void RepresentationMatching_LowersItsLoss_KeepsTheLabels_AndStaysInTheUnitCube()
+    {
+        var source = DataLocator.Load("mnist", "train").Take(12);
+        using var model = Model.Load(Path.Combine(Fixtures, "attack_mnist.json"), Path.Combine(Fixtures, "attack_mnist.safetensors"), Tensors.Device.Cpu);
+        int layer = RobustFeatures.DefaultLayer(model);
+        Assert.Equal("linear", model.Layers[layer].Spec.Type);
+        var (d, before, after) = RobustFeatures.Build(model, source, layer, steps: 40, alpha: 0.1f, seed: 2, chunk: 5);
+        Assert.True(after < 0.5 * before, $"loss {before} → {after}");
+        Assert.Equal(source.Labels, d.Labels);
+        Assert.All(d.Images, v => Assert.InRange(v, 0f, 1f));
+        // the loss reported is the representation distance recomputed independently (float64 on the host)
+        using var x = Tensors.Tensor.FromArray(d.Images, [d.N, 1, 28, 28], Tensors.Device.Cpu);
+        using var x0 = Tensors.Tensor.FromArray(source.Images, [d.N, 1, 28, 28], Tensors.Device.Cpu);
+        float[] r, r0;
+        using (new Tensors.TensorScope())
+        using (Tensors.GradMode.NoGrad())
+        {
+            r = RobustFeatures.Representation(model, x, layer).ToArray();
+            r0 = RobustFeatures.Representation(model, x0, layer).ToArray();
+        }
+        double sum = 0;
+        for (int i = 0; i < r.Length; i++) sum += ((double)r[i] - r0[i]) * ((double)r[i] - r0[i]);
+        Assert.Equal(sum / d.N, after, 3);
+        // each image started from another training image
+        Assert.All(Enumerable.Range(0, 12), i => Assert.NotEqual(i, RobustFeatures.StartIndex(i, 12, 2)));
     }
 }
