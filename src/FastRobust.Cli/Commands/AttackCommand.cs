@@ -24,7 +24,7 @@ public static class AttackCommand
         var weights = ModelOptions.Weights();
         var input = new Option<string?>("--input") { Description = "Images .npy: float32 [N, C, H, W] in [0, 1] or uint8 [N, H, W, C] (with --labels; or use --dataset)" };
         var labels = new Option<string?>("--labels") { Description = "Labels .npy (int64 or int32 [N])" };
-        var dataset = new Option<string?>("--dataset") { Description = "Attack a dataset split instead of --input/--labels: mnist or cifar10" };
+        var dataset = new Option<string?>("--dataset") { Description = "Attack a dataset split instead of --input/--labels: mnist, cifar10 or folder:PATH (an image folder, docs/datasets.md)" };
         var split = new Option<string>("--split") { Description = "Split of --dataset", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("train", "test");
         var limit = new Option<int?>("--limit") { Description = "Only the first N images of --dataset" };

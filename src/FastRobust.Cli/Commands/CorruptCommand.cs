@@ -19,7 +19,7 @@ public static class CorruptCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "cifar10 or mnist (found under data/ or FASTROBUST_DATA)", DefaultValueFactory = _ => "cifar10" };
+        var dataset = new Option<string>("--dataset") { Description = "cifar10, mnist (found under data/ or FASTROBUST_DATA) or folder:PATH (an image folder, docs/datasets.md)", DefaultValueFactory = _ => "cifar10" };
         var split = new Option<string>("--split") { Description = "test or train", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "train");
         var corruption = new Option<string>("--corruption")

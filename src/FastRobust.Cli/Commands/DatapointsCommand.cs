@@ -80,7 +80,7 @@ public static class DatapointsCommand
             else
             {
                 modelArg ??= "custom-cnn";
-                var (mean, std) = DatasetStats.For(name);
+                var (mean, std) = DatasetStats.For(name, train);
                 spec = ModelFamilies.IsFamily(modelArg) ? ModelFamilies.Build(modelArg, [train.C, train.H, train.W], train.Classes, mean, std) : ModelSpec.Load(modelArg);
             }
             if (!spec.Input.SequenceEqual(new[] { train.C, train.H, train.W }) || spec.Classes != train.Classes)
@@ -94,7 +94,7 @@ public static class DatapointsCommand
                 Train = new TrainOptions
                 {
                     Epochs = ep, Batch = b, Optimizer = r.GetValue(optimizer)!, Lr = l, Momentum = mo, WeightDecay = w,
-                    Schedule = r.GetValue(schedule)!, Seed = s, Augment = name == "cifar10" ? Augmentation.Standard : null,
+                    Schedule = r.GetValue(schedule)!, Seed = s, Augment = DatasetStats.AutoAugments(train) ? Augmentation.Standard : null,
                 },
             };
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);

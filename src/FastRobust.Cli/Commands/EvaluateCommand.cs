@@ -31,7 +31,7 @@ public static class EvaluateCommand
         var baseModel = new Option<string?>("--baseline-model") { Description = "Spec of the baseline model mCE is normalised by (the paper uses AlexNet)" };
         var baseWeights = new Option<string?>("--baseline-weights") { Description = "Weights of the baseline model" };
         var baseName = new Option<string?>("--baseline-name") { Description = "Name of the baseline in the tables (default: its weights file)" };
-        var dataset = new Option<string?>("--dataset") { Description = "Clean data the generated corruptions start from: cifar10 or mnist (default: from the model's input shape)" };
+        var dataset = new Option<string?>("--dataset") { Description = "Clean data the generated corruptions start from: cifar10, mnist or folder:PATH (an image folder, docs/datasets.md) (default: from the model's input shape)" };
         var limit = new Option<int?>("--limit") { Description = "Evaluate on the first N images of each set only" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 500 };
         var output = new Option<string?>("--out") { Description = "Folder for evaluations.parquet (one row per condition) and scores.parquet (per corruption and summary scores)" };

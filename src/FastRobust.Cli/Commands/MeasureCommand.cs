@@ -15,7 +15,7 @@ public static class MeasureCommand
         var model = ModelOptions.Spec();
         var weights = ModelOptions.Weights();
         var init = new Option<string?>("--init") { Description = "Initial weights (.safetensors) for distance-from-initialisation measures; default: init.safetensors beside --weights when it exists" };
-        var dataset = new Option<string>("--dataset") { Description = "mnist or cifar10", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "mnist, cifar10 or folder:PATH (an image folder, docs/datasets.md)", Required = true };
         var split = new Option<string>("--split") { Description = "train (Jiang et al. measure on the training set) or test", DefaultValueFactory = _ => "train" };
         split.AcceptOnlyFromAmong("train", "test");
         var limit = new Option<int?>("--limit") { Description = "Measure on the first N images of the split only (m of the bounds is then N)" };

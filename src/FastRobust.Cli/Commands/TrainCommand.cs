@@ -13,7 +13,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "mnist or cifar10 (found under data/ or FASTROBUST_DATA), or npy:DIR: DIR/train_images.npy + train_labels.npy and DIR/test_images.npy + test_labels.npy (images float32 [N, C, H, W] in [0, 1] or uint8 [N, H, W, C]; without the test files give --val-split)", DefaultValueFactory = _ => "mnist" };
+        var dataset = new Option<string>("--dataset") { Description = "mnist, cifar10 (found under data/ or FASTROBUST_DATA), folder:PATH[,size=S][,classes=N|A+B] (an ImageFolder tree, docs/datasets.md), or npy:DIR: DIR/train_images.npy + train_labels.npy and DIR/test_images.npy + test_labels.npy (images float32 [N, C, H, W] in [0, 1] or uint8 [N, H, W, C]; without the test files give --val-split)", DefaultValueFactory = _ => "mnist" };
         var model = new Option<string>("--model")
         {
             Description = "A spec .json file, or a family: custom-cnn[:depth=D,width=W,dropout=P,bn=true,convs=C,hidden=H] or vgg11|vgg13|vgg16[:width=M,bn=false,dropout=P] (docs/model-families.md)",
@@ -30,7 +30,7 @@ public static class TrainCommand
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant, step (×0.1 every third of the run), cosine, one-cycle", DefaultValueFactory = _ => "constant" };
         schedule.AcceptOnlyFromAmong("constant", "step", "cosine", "one-cycle");
         var smoothing = new Option<float>("--label-smoothing") { Description = "Label smoothing of the cross-entropy (PyTorch's definition)", DefaultValueFactory = _ => 0f };
-        var augment = new Option<string>("--augment") { Description = "auto (crop+flip for cifar10, none for mnist), none, or crop-flip (pad 4)", DefaultValueFactory = _ => "auto" };
+        var augment = new Option<string>("--augment") { Description = "auto (crop+flip for colour images: cifar10, a colour folder; none for mnist), none, or crop-flip (pad 4)", DefaultValueFactory = _ => "auto" };
         augment.AcceptOnlyFromAmong("auto", "none", "crop-flip");
         var valSplit = new Option<double>("--val-split") { Description = "Fraction of the training set held out for validation (reported instead of the test set)", DefaultValueFactory = _ => 0 };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" };
@@ -86,8 +86,8 @@ public static class TrainCommand
             if (r.GetValue(testLimit) is int tl) test = test.Take(CommonOptions.Positive(tl, "--test-limit"));
 
             string modelArg = r.GetValue(model)!;
-            // a folder of arrays has no published statistics: its training images give them
-            var (mean, std) = npy ? DatasetStats.Compute(train) : DatasetStats.For(name);
+            // npy:DIR has no published statistics: For computes them from its training images
+            var (mean, std) = DatasetStats.For(name, train);
             var spec = ModelFamilies.IsFamily(modelArg)
                 ? ModelFamilies.Build(modelArg, [train.C, train.H, train.W], train.Classes, mean, std)
                 : ModelSpec.Load(modelArg);
@@ -100,7 +100,7 @@ public static class TrainCommand
                 Epochs = ep, Batch = b, Optimizer = r.GetValue(optimizer)!, Lr = l, Momentum = r.GetValue(momentum),
                 WeightDecay = r.GetValue(wd), Nesterov = r.GetValue(nesterov), Schedule = r.GetValue(schedule)!,
                 LabelSmoothing = r.GetValue(smoothing), Seed = s, Robust = robust, RobustEvalLimit = robustEval,
-                Augment = aug == "crop-flip" || (aug == "auto" && name == "cifar10") ? Augmentation.Standard : null,
+                Augment = aug == "crop-flip" || (aug == "auto" && DatasetStats.AutoAugments(train)) ? Augmentation.Standard : null,
             };
             string dir = r.GetValue(output)!;
             using var m = Model.Create(spec, dev, s);

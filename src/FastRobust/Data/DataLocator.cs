@@ -23,7 +23,9 @@ public static class DataLocator
     /// <summary>Folders under a root that may hold the MNIST idx files ("." is the root itself).</summary>
     public static readonly IReadOnlyList<string> MnistLayouts = ["mnist", "."];
 
-    public static Dataset Load(string name, string split) => Find(name, split).Load();
+    /// <summary>A split of mnist, cifar10 or an image folder (<c>folder:PATH[,options]</c>, <see cref="FolderSpec"/>).</summary>
+    public static Dataset Load(string name, string split) =>
+        FolderSpec.IsFolder(name) ? FolderDataset.Load(FolderSpec.Parse(name), split) : Find(name, split).Load();
 
     public static DataSource Find(string name, string split) => Find(name, split, Roots());
 
@@ -46,11 +48,12 @@ public static class DataLocator
         throw NotFound(key, split, looked);
     }
 
-    /// <summary>"CIFAR-10", "cifar_10" and "cifar10" all name cifar10.</summary>
+    /// <summary>"CIFAR-10", "cifar_10" and "cifar10" all name cifar10; an image folder's name is checked and kept.</summary>
     public static string NormalizeName(string name)
     {
+        if (FolderSpec.IsFolder(name)) return FolderSpec.Parse(name).ToString();
         string key = name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "");
-        return Names.Contains(key) ? key : throw new InputException($"unknown dataset '{name}': expected {string.Join(" or ", Names)}");
+        return Names.Contains(key) ? key : throw new InputException($"unknown dataset '{name}': expected {string.Join(", ", Names)} or {FolderSpec.Prefix}PATH (an image folder)");
     }
 
     /// <summary>The data roots searched, in order.</summary>

@@ -1,33 +1,44 @@
 namespace FastRobust.Data;
 
-/// <summary>Per-channel mean and standard deviation of the training images (the normalize layer of generated models).</summary>
+/// <summary>
+/// Per-channel mean and standard deviation of the training images (the normalize layer of generated models): the
+/// customary constants for CIFAR-10 and MNIST, computed from the training images (float64) for an image folder.
+/// </summary>
 public static class DatasetStats
 {
-    public static (float[] Mean, float[] Std) For(string dataset) => dataset switch
+    public static (float[] Mean, float[] Std) For(string dataset, Dataset train) => dataset switch
     {
         "cifar10" => ([0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
         "mnist" => ([0.1307f], [0.3081f]),
-        _ => throw new ArgumentException($"no statistics for dataset '{dataset}'"),
+        _ => Compute(train),
     };
 
-    /// <summary>Per-channel mean and (population) standard deviation of a set's images, for sets with no published figures.</summary>
+    /// <summary>Mean and (population) standard deviation of each channel over every pixel of every image.</summary>
     public static (float[] Mean, float[] Std) Compute(Dataset data)
     {
-        int hw = data.H * data.W;
+        int plane = data.H * data.W;
         var mean = new float[data.C];
         var std = new float[data.C];
         for (int c = 0; c < data.C; c++)
         {
-            double sum = 0, sq = 0;
+            double sum = 0, sumSq = 0;
             for (int i = 0; i < data.N; i++)
-            {
-                var plane = data.Image(i).Slice(c * hw, hw);
-                foreach (float v in plane) { sum += v; sq += (double)v * v; }
-            }
-            double n = (double)data.N * hw, m = sum / n;
+                foreach (float v in data.Image(i).Slice(c * plane, plane))
+                {
+                    sum += v;
+                    sumSq += (double)v * v;
+                }
+            double count = (double)data.N * plane, m = sum / count;
             mean[c] = (float)m;
-            std[c] = (float)Math.Max(Math.Sqrt(Math.Max(sq / n - m * m, 0)), 1e-6);
+            // a constant channel would divide by zero in the normalize layer
+            std[c] = (float)Math.Max(Math.Sqrt(Math.Max(sumSq / count - m * m, 0)), 1e-3);
         }
         return (mean, std);
     }
+
+    /// <summary>
+    /// The augmentation "auto" stands for: crop and flip for colour images (CIFAR-10, a colour image folder), none for
+    /// greyscale digits, where a flip changes the class.
+    /// </summary>
+    public static bool AutoAugments(Dataset train) => train.C == 3;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FastRobust.Data;
 using FastRobust.Util;
 
 namespace FastRobust.Study;
@@ -89,7 +90,7 @@ public sealed record StudyFile
         var study = new StudyFile
         {
             Name = r.String(o, "name", "study"),
-            Dataset = r.OneOf(o, "dataset", ["auto", "cifar10", "mnist"], "auto"),
+            Dataset = r.Dataset(o),
             TrainImages = r.Int(o, "train_images", 0, min: 0),
             TestImages = r.Int(o, "test_images", 0, min: 0),
             AttackImages = r.Int(o, "attack_images", 500, min: 0),
@@ -132,6 +133,15 @@ public sealed record StudyFile
         {
             string s = String(o, key, dflt);
             return allowed.Contains(s) ? s : throw Bad(key, $"must be one of {string.Join(", ", allowed)}, not '{s}'");
+        }
+
+        /// <summary>auto, cifar10, mnist or an image folder (folder:PATH[,options]), checked here so a typo fails at once.</summary>
+        public string Dataset(JsonObject o)
+        {
+            string s = String(o, "dataset", "auto");
+            if (!FolderSpec.IsFolder(s)) return OneOf(o, "dataset", ["auto", "cifar10", "mnist"], "auto");
+            try { return DataLocator.NormalizeName(s); }
+            catch (InputException e) { throw Bad("dataset", e.Message); }
         }
 
         public int Int(JsonObject o, string key, int dflt, int min)

@@ -44,14 +44,14 @@ public static class UnitRunner
         Model? init = null;
         List<EpochResult> history = [];
         double trainSeconds = 0;
-        var (mean, std) = DatasetStats.For(data.Name);
+        var (mean, std) = DatasetStats.For(data.Name, data.Train);
         if (unit.Source == "trained")
         {
             progress.Stage("train");
             var spec = ModelFamilies.Build(unit.FamilyArgs!, [data.Train.C, data.Train.H, data.Train.W], data.Train.Classes, mean, std);
             model = Model.Create(spec, device, unit.Seed);
             init = model.Clone();
-            var options = TrainingOptions(unit, data.Name);
+            var options = TrainingOptions(unit, data.Train);
             var t0 = Stopwatch.StartNew();
             history = Trainer.Run(model, data.Train, null, options, new StageProgressAdapter(progress, options.Epochs));
             trainSeconds = t0.Elapsed.TotalSeconds;
@@ -87,7 +87,7 @@ public static class UnitRunner
         }
     }
 
-    public static TrainOptions TrainingOptions(WorkUnit unit, string dataset)
+    public static TrainOptions TrainingOptions(WorkUnit unit, Dataset train)
     {
         var t = unit.Training;
         float F(string k) => float.Parse(t[k], CultureInfo.InvariantCulture);
@@ -98,7 +98,7 @@ public static class UnitRunner
             Epochs = I("epochs"), Batch = I("batch"), Optimizer = t["optimizer"], Lr = F("lr"), Momentum = F("momentum"),
             WeightDecay = F("weight_decay"), Nesterov = t["nesterov"] == "true", Schedule = t["schedule"], LabelSmoothing = F("label_smoothing"),
             Seed = unit.Seed,
-            Augment = aug == "crop-flip" || (aug == "auto" && dataset == "cifar10") ? Augmentation.Standard : null,
+            Augment = aug == "crop-flip" || (aug == "auto" && DatasetStats.AutoAugments(train)) ? Augmentation.Standard : null,
             Robust = RobustTrainingSettings.Read(t, $"training of {unit.Id}"),
             RobustEvalLimit = 0,
         };
