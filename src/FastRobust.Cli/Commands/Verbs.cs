@@ -21,5 +21,7 @@ public static class Verbs
         AttackCommand.Create(),
         CorruptCommand.Create(),
         EvaluateCommand.Create(),
+        DatapointsCommand.Create(),
+        FeaturesCommand.Create(),
     ];
 }

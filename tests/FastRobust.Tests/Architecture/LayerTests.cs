@@ -34,6 +34,7 @@ public class LayerTests
         ["Study"] = ["Attacks", "Shifts.Evaluation", "Measures"],
         ["Bench"] = ["Training"],
         ["Pictures"] = ["Training"],
+        ["DataRobustness"] = ["Training"],
     };
 
     /// <summary>What the plug-in assemblies may use of the core (their own namespaces aside).</summary>
