@@ -99,6 +99,15 @@ public static class SeedFindings
         var testAcc = models.Doubles("test_accuracy");
         b.AppendLine($"**The zoo:** {ids.Count} models ({string.Join(", ", models.Strings("family").GroupBy(f => f).Select(g => $"{g.Count()} {g.Key}"))}), " +
                      $"clean test accuracy {P(testAcc.Min())}–{P(testAcc.Max())} (median {P(Median(testAcc))}); hyperparameters that vary: {string.Join(", ", axes)}.");
+        string studyJson = Path.Combine(dir, "study.json");
+        if (File.Exists(studyJson))
+        {
+            int planned = StudyPlan.Expand(StudyFile.Parse(File.ReadAllText(studyJson), studyJson)).Count;
+            if (planned > ids.Count)
+                b.AppendLine().AppendLine($"**Partial:** {ids.Count} of the study's {planned} models had finished when this page was written; " +
+                                          "rerun the command once the study is done.");
+        }
+        b.AppendLine();
         if (measures.Has("status"))
         {
             var status = measures.Strings("status");
