@@ -14,11 +14,14 @@ public static class Verbs
         TrainCommand.Create(),
         PredictCommand.Create(),
         SaliencyCommand.Create(),
+        PicturesCommand.Create(),
         BenchCommand.Create(),
         BenchCompareCommand.Create(),
         MeasureCommand.Create(),
         AttackCommand.Create(),
         CorruptCommand.Create(),
         EvaluateCommand.Create(),
+        DatapointsCommand.Create(),
+        FeaturesCommand.Create(),
     ];
 }

@@ -175,6 +175,8 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
                 "binary_search_steps" => o with { BinarySearchSteps = (int)Number(node, where) },
                 "learning_rate" => o with { LearningRate = (float)Number(node, where) },
                 "target" => o with { Target = Target(node, where) },
+                "version" => o with { Version = node is JsonValue vv && vv.TryGetValue(out string? ver) ? ver : throw new InputException($"{where} must be standard, plus or rand") },
+                "target_classes" => o with { TargetClasses = (int)Number(node, where) },
                 _ => throw new InputException($"{where}: unknown setting"),
             };
         }

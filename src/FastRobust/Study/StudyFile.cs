@@ -353,5 +353,5 @@ public sealed record StudyFile
 
     /// <summary>Attack settings a condition may carry (passed to the attack's options).</summary>
     public static readonly string[] AttackSettingKeys =
-        ["alpha", "steps", "restarts", "random_start", "early_stop", "all_samples", "overshoot", "confidence", "binary_search_steps", "learning_rate", "target"];
+        ["alpha", "steps", "restarts", "random_start", "early_stop", "all_samples", "overshoot", "confidence", "binary_search_steps", "learning_rate", "target", "version", "target_classes"];
 }
