@@ -28,8 +28,8 @@ public static class AttackCommand
         var split = new Option<string>("--split") { Description = "Split of --dataset", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("train", "test");
         var limit = new Option<int?>("--limit") { Description = "Only the first N images of --dataset" };
-        var attack = new Option<string>("--attack") { Description = "fgsm, bim, pgd, pgd-l2, deepfool, cw, apgd-ce, square, random-l0 or gaussian (docs/attacks.md)", Required = true };
-        attack.AcceptOnlyFromAmong([.. AttackRegistry.Names]);
+        var attack = new Option<string>("--attack") { Description = "fgsm, bim, pgd, pgd-l2, deepfool, cw, apgd-ce, square, random-l0, gaussian, apgd-ce-l2, apgd-dlr(-l2), apgd-t(-l2), fab-t(-l2), fab(-l2), or autoattack (aa) and autoattack-l2 (aa-l2), AutoAttack's ensemble (docs/attacks.md)", Required = true };
+        attack.AcceptOnlyFromAmong([.. AttackRegistry.Accepted]);
         var eps = new Option<float?>("--eps") { Description = "ε: L∞ or L2 radius in [0, 1] pixel units; random-l0: pixels per step (default 28); gaussian: σ; deepfool/cw: optional bound (unbounded without)" };
         var alpha = new Option<float?>("--alpha") { Description = "Step size (bim: 1/255; pgd, pgd-l2: 2.5·ε/steps)" };
         var steps = new Option<int?>("--steps") { Description = "Iterations (bim: Kurakin's rule; pgd: 10; deepfool: 50; cw: 1000 per search step; apgd-ce: 100; square: 5000 queries; random-l0: MAX_STEPS 250)" };
@@ -38,7 +38,7 @@ public static class AttackCommand
         var target = new Option<string>("--target") { Description = "none (untargeted), random, least-likely, a class number, or a .npy of one target per image", DefaultValueFactory = _ => "none" };
         var output = new Option<string>("--out") { Description = "Where to write the adversarial images, float32 [N, C, H, W] .npy", Required = true };
         var samples = new Option<string?>("--samples") { Description = "Write the per-sample outcomes to this .parquet table (columns in docs/attacks.md)" };
-        var png = new Option<string?>("--png") { Description = "Write DIR/attack.png: originals, amplified perturbations and adversarial images with predictions" };
+        var png = new Option<string?>("--png") { Description = "Write DIR/attack.png: originals, amplified perturbations and adversarial images, captioned with the true and predicted classes (class names with --dataset), and a legend" };
         var pngLimit = new Option<int>("--png-limit") { Description = "At most this many images in the PNG", DefaultValueFactory = _ => 16 };
         var json = new Option<bool>("--json") { Description = "Also print the run summary as one JSON object" };
         var batch = new Option<int>("--batch") { Description = "Samples attacked together on the device", DefaultValueFactory = _ => d.Batch };
@@ -53,13 +53,15 @@ public static class AttackCommand
         var noAbortEarly = new Option<bool>("--no-abort-early") { Description = "cw: run every Adam step of every search step" };
         var rho = new Option<float>("--rho") { Description = "apgd-ce: ρ of the step-size checkpoints", DefaultValueFactory = _ => d.Rho };
         var pInit = new Option<float>("--p-init") { Description = "square: initial fraction of pixels per square", DefaultValueFactory = _ => d.PInit };
+        var version = new Option<string>("--version") { Description = "autoattack: standard (APGD-CE, APGD-T, FAB-T, Square; RobustBench's), plus or rand, as AutoAttack defines them", DefaultValueFactory = _ => d.Version };
+        var targetClasses = new Option<int>("--target-classes") { Description = "apgd-t, fab-t, autoattack: target classes tried (the most likely after the prediction)", DefaultValueFactory = _ => d.TargetClasses };
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
         var cmd = new Command("attack", "Attack a model: adversarial images, per-sample outcomes and the run summary (robust accuracy, success rate, norms)")
         {
             model, weights, input, labels, dataset, split, limit, attack, eps, alpha, steps, noRandomStart, restarts, target, output, samples,
             png, pngLimit, json, batch, noEarlyStop, allSamples, overshoot, candidates, binarySteps, initialConst, lr, confidence, noAbortEarly, rho, pInit,
-            device, seed,
+            version, targetClasses, device, seed,
         };
         cmd.SetAction(r =>
         {
@@ -86,7 +88,10 @@ public static class AttackCommand
                 Batch = r.GetValue(batch), Overshoot = r.GetValue(overshoot), Candidates = r.GetValue(candidates),
                 BinarySearchSteps = r.GetValue(binarySteps), InitialConst = r.GetValue(initialConst), LearningRate = r.GetValue(lr),
                 Confidence = r.GetValue(confidence), AbortEarly = !r.GetValue(noAbortEarly), Rho = r.GetValue(rho), PInit = r.GetValue(pInit),
+                Version = r.GetValue(version)!.ToLowerInvariant(), TargetClasses = r.GetValue(targetClasses),
             };
+            if (atk is not AutoAttack && r.GetResult(version) is { Implicit: false })
+                throw new InputException($"--version is an autoattack setting; {atk.Name} does not take it");
             if (targetFile != null) options = options with { TargetLabels = [0] }; // placeholder until the file is read
             atk.Resolve(options);
             int pngCount = r.GetValue(pngLimit);
@@ -133,6 +138,8 @@ public static class AttackCommand
             stdout.WriteLine($"attacking {r.GetValue(model)} with {atk.Name} on {source} ({shape[0]} images), device {dev.Name}, seed {r.GetValue(seed)}");
             using var x = Tensor.FromArray(images, shape, dev);
             using var yt = IntTensor.FromArray(y, dev);
+            var error = r.InvocationConfiguration.Error;
+            if (atk is AutoAttack ensemble) ensemble.Progress = line => error.WriteLine(line);
             var start = DateTime.UtcNow;
             using var result = atk.Run(m, x, yt, options, new PhiloxStream(r.GetValue(seed), Stream));
             double seconds = (DateTime.UtcNow - start).TotalSeconds;
@@ -140,6 +147,9 @@ public static class AttackCommand
             var summary = result.Summarize();
             Npy.WriteFloat32(outPath, adv, shape);
             stdout.Write(summary.Format());
+            if (atk is AutoAttack aa)
+                foreach (var stage in aa.Log)
+                    stdout.WriteLine($"  robust after {stage.Member,-14} {100.0 * stage.Robust / Math.Max(1, aa.Samples):F2} % ({stage.Seconds:F1} s)");
             stdout.WriteLine($"  time              {seconds:F1} s");
             stdout.WriteLine($"wrote {outPath}");
             if (samplesPath != null)
@@ -151,10 +161,14 @@ public static class AttackCommand
             {
                 Directory.CreateDirectory(dir);
                 string file = Path.Combine(dir, "attack.png");
-                AttackGrid.Write(file, images, adv, shape, result, Math.Min(shape[0], pngCount));
+                int shown = Math.Min(shape[0], pngCount);
+                var cleanLogits = BatchedInference.Logits(m, images, shown, options.Batch);
+                var advLogits = BatchedInference.Logits(m, adv, shown, options.Batch);
+                var names = ClassNames.For(dataName is null ? null : DataLocator.NormalizeName(dataName), m.Spec.Classes, r.GetValue(split)!);
+                AttackGrid.Build(images, adv, shape, result, shown, cleanLogits, advLogits, names).SavePng(file);
                 stdout.WriteLine($"wrote {file}");
             }
-            if (r.GetValue(json)) stdout.WriteLine(SummaryJson(summary, seconds));
+            if (r.GetValue(json)) stdout.WriteLine(SummaryJson(summary, seconds, atk as AutoAttack));
             if (OpProfiler.Enabled) r.InvocationConfiguration.Error.WriteLine(OpProfiler.Report());
             return 0;
         });
@@ -179,16 +193,27 @@ public static class AttackCommand
         throw new InputException($"--target '{value}': expected none, random, least-likely, a class number or a .npy file of targets");
     }
 
-    private static string SummaryJson(AttackSummary s, double seconds)
+    /// <summary>The run summary; for autoattack also RobustBench's fields (accuracies in percent) and the robust accuracy after each member.</summary>
+    private static string SummaryJson(AttackSummary s, double seconds, AutoAttack? aa)
     {
         static double? N(double v) => double.IsFinite(v) ? v : null;
-        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        var json = new Dictionary<string, object?>
         {
             ["attack"] = s.Attack, ["epsilon"] = s.Epsilon, ["target"] = s.Target, ["samples"] = s.Samples,
             ["clean_accuracy"] = N(s.CleanAccuracy), ["robust_accuracy"] = N(s.RobustAccuracy), ["attacked"] = s.Attacked,
             ["successes"] = s.Successes, ["success_rate"] = N(s.SuccessRate), ["median_l2"] = N(s.L2.Median), ["median_linf"] = N(s.Linf.Median),
             ["mean_queries_attacked"] = N(s.QueriesAttacked.Mean), ["seconds"] = Math.Round(seconds, 3),
             ["options"] = JsonDocument.Parse(s.Options).RootElement,
-        });
+        };
+        if (aa != null)
+        {
+            json["clean_acc"] = Math.Round(100 * s.CleanAccuracy, 2);
+            json["autoattack_acc"] = Math.Round(100 * s.RobustAccuracy, 2);
+            json["eps"] = s.Epsilon;
+            json["norm"] = aa.L2 ? "L2" : "Linf";
+            json["n"] = s.Samples;
+            json["robust_acc_after"] = aa.Log.ToDictionary(st => st.Member, st => Math.Round(100.0 * st.Robust / Math.Max(1, aa.Samples), 2));
+        }
+        return JsonSerializer.Serialize(json);
     }
 }

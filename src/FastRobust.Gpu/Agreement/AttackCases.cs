@@ -72,6 +72,17 @@ internal static class AttackCases
         ["square"] = [new() { Epsilon = 0.15f, Steps = 60, Batch = 4 }],
         ["random-l0"] = [new() { Epsilon = 12f, Steps = 30, Batch = 4 }],
         ["gaussian"] = [new() { Epsilon = 0.6f, Restarts = 3, Batch = 4 }],
+        ["apgd-ce-l2"] = [new() { Epsilon = 0.8f, Steps = 12, Batch = 4 }],
+        ["apgd-dlr"] = [new() { Epsilon = 0.075f, Steps = 12, Batch = 4 }],
+        ["apgd-dlr-l2"] = [new() { Epsilon = 0.8f, Steps = 12, Batch = 4 }],
+        ["apgd-t"] = [new() { Epsilon = 0.075f, Steps = 8, TargetClasses = 2, Batch = 4 }],
+        ["apgd-t-l2"] = [new() { Epsilon = 0.8f, Steps = 8, TargetClasses = 2, Batch = 4 }],
+        ["fab-t"] = [new() { Epsilon = 0.1f, Steps = 8, TargetClasses = 2, Batch = 4 }],
+        ["fab-t-l2"] = [new() { Epsilon = 0.8f, Steps = 8, TargetClasses = 2, Batch = 4 }],
+        ["fab"] = [new() { Epsilon = 0.1f, Steps = 8, Restarts = 2, Batch = 4 }],
+        ["fab-l2"] = [new() { Epsilon = 0.8f, Steps = 8, Batch = 4 }],
+        ["autoattack"] = [new() { Epsilon = 0.075f, Steps = 4, TargetClasses = 2, Batch = 4 }],
+        ["autoattack-l2"] = [new() { Epsilon = 0.8f, Steps = 4, TargetClasses = 2, Batch = 4 }],
     };
 
     public static IEnumerable<AgreementCase> All()

@@ -34,6 +34,30 @@ internal sealed class AttackBatch : IDisposable
         AttackedRows = rows.ToArray();
     }
 
+    /// <summary>The same samples with other settings, attacking only <paramref name="rows"/> (an ensemble's member on the samples still robust).</summary>
+    public AttackBatch Subset(int[] rows, AttackOptions options) =>
+        new(Model, X, Labels, Targets, CleanPrediction, CleanLogits, FirstIndex, options, Rng, rows);
+
+    private AttackBatch(Model model, Tensor x, int[] labels, int[]? targets, int[] cleanPrediction, float[] cleanLogits,
+        long firstIndex, AttackOptions options, PhiloxStream rng, int[] rows)
+    {
+        Model = model;
+        X = x;
+        Labels = labels;
+        Targets = targets;
+        CleanPrediction = cleanPrediction;
+        CleanLogits = cleanLogits;
+        FirstIndex = firstIndex;
+        Options = options;
+        Rng = rng;
+        int n = labels.Length;
+        Steps = new int[n];
+        Queries = new long[n];
+        Gradients = new long[n];
+        Adversarial = x.Clone().KeepAlive();
+        AttackedRows = rows;
+    }
+
     public Model Model { get; }
     public Device Device => Model.Device;
     public Backend B => Model.Device.Backend;

@@ -77,6 +77,21 @@ public sealed record AttackOptions
     /// <summary>apgd-ce: ρ, the fraction of improving steps below which a checkpoint halves the step size.</summary>
     public float Rho { get; init; } = 0.75f;
 
+    /// <summary>apgd-t, fab-t: how many target classes (the most likely ones after the prediction) are tried; at most classes − 1 are used.</summary>
+    public int TargetClasses { get; init; } = 9;
+
+    /// <summary>fab-t: the largest step towards the original image (α_max).</summary>
+    public float AlphaMax { get; init; } = 0.1f;
+
+    /// <summary>fab-t: the overshoot η of each projection step.</summary>
+    public float Eta { get; init; } = 1.05f;
+
+    /// <summary>fab-t: the backward step β towards the original image after an adversarial iterate.</summary>
+    public float Beta { get; init; } = 0.9f;
+
+    /// <summary>autoattack: which of AutoAttack's ensembles runs (standard, plus, rand).</summary>
+    public string Version { get; init; } = "standard";
+
     /// <summary>square: p_init, the initial fraction of pixels a square covers.</summary>
     public float PInit { get; init; } = 0.8f;
 
@@ -99,6 +114,7 @@ public sealed record AttackOptions
         if (StepSize is float a) Positive(a, "the step size (--alpha)");
         if (Steps is int s && s < 1) throw new InputException($"--steps must be at least 1, got {s}");
         if (Restarts < 1) throw new InputException($"--restarts must be at least 1, got {Restarts}");
+        if (TargetClasses < 1) throw new InputException($"--target-classes must be at least 1, got {TargetClasses}");
         if (Batch < 1) throw new InputException($"--batch must be positive, got {Batch}");
         if (SampleOffset < 0) throw new InputException($"the sample offset must not be negative, got {SampleOffset}");
         if (Target != TargetMode.None && !attack.SupportsTargeted)

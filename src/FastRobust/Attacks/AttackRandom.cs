@@ -14,6 +14,8 @@ internal enum RandomPurpose : ulong
     SquareStep = 6,
     RandomPixels = 7,
     Gaussian = 8,
+    ApgdTargetedStart = 9,
+    FabStart = 10,
 }
 
 /// <summary>
@@ -44,21 +46,29 @@ internal static class AttackRandom
     /// [lo, hi) drawn for sample globalIndex(s), on the device.
     /// </summary>
     public static void Uniform(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, ulong stream, float lo, float hi) =>
-        FillRows(dst, count, globalIndex, (b, buffer, n, offset) => b.FillUniform(buffer, n, seed, stream, offset, lo, hi));
+        Uniform(dst, count, globalIndex, seed, _ => stream, lo, hi);
+
+    /// <summary>As <see cref="Uniform"/> with a stream per slot (APGD-T's targets each draw their own start).</summary>
+    public static void Uniform(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, Func<int, ulong> stream, float lo, float hi) =>
+        FillRows(dst, count, globalIndex, (b, buffer, n, offset, s) => b.FillUniform(buffer, n, seed, stream(s), offset, lo, hi));
 
     /// <summary>As <see cref="Uniform"/> with normal values.</summary>
     public static void Normal(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, ulong stream, float mean, float std) =>
-        FillRows(dst, count, globalIndex, (b, buffer, n, offset) => b.FillNormal(buffer, n, seed, stream, offset, mean, std));
+        Normal(dst, count, globalIndex, seed, _ => stream, mean, std);
+
+    /// <summary>As <see cref="Normal"/> with a stream per slot.</summary>
+    public static void Normal(Tensor dst, int count, Func<int, long> globalIndex, ulong seed, Func<int, ulong> stream, float mean, float std) =>
+        FillRows(dst, count, globalIndex, (b, buffer, n, offset, s) => b.FillNormal(buffer, n, seed, stream(s), offset, mean, std));
 
     /// <summary>Row s of dst: n values drawn by <paramref name="fill"/> at the Philox offset of sample globalIndex(s), through one scratch row.</summary>
-    private static void FillRows(Tensor dst, int count, Func<int, long> globalIndex, Action<Backend, FloatBuffer, long, ulong> fill)
+    private static void FillRows(Tensor dst, int count, Func<int, long> globalIndex, Action<Backend, FloatBuffer, long, ulong, int> fill)
     {
         long rowSize = dst.Count / dst.Shape[0];
         using var tmp = Tensor.Empty([(int)rowSize], dst.Device);
         var b = dst.Device.Backend;
         for (int s = 0; s < count; s++)
         {
-            fill(b, tmp.Buffer, rowSize, Offset(globalIndex(s), rowSize));
+            fill(b, tmp.Buffer, rowSize, Offset(globalIndex(s), rowSize), s);
             b.Copy(tmp.Buffer, 0, dst.Buffer, s * rowSize, rowSize);
         }
     }

@@ -1,3 +1,4 @@
+using FastRobust.Attacks;
 using FastRobust.Nn;
 
 namespace FastRobust.Study;
@@ -92,9 +93,9 @@ public static class UnitCost
         {
             passes += c.Type switch
             {
-                "clean" => testImages,
+                "clean" => testImages + attackImages,
                 "noise" => c.Levels.Length * attackImages,
-                "shift" => c.Levels.Length * testImages * (c.Name == "all" ? Shifts.Generation.Corruptions.All.Count : c.Name == "benchmark" ? Shifts.Generation.Corruptions.Benchmark.Count : 1),
+                "shift" => c.Levels.Length * attackImages * (c.Name == "all" ? Shifts.Generation.Corruptions.All.Count : c.Name == "benchmark" ? Shifts.Generation.Corruptions.Benchmark.Count : 1),
                 "attack" => c.Levels.Length * attackImages * PassesPerAttackStep * AttackSteps(c),
                 _ => 0,
             };
@@ -106,6 +107,8 @@ public static class UnitCost
     {
         if (c.Settings.TryGetValue("steps", out var node) && node is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out double steps) && steps >= 1)
             return (int)steps;
+        // AutoAttack standard on a robust sample: 100 APGD-CE steps, 9 × 100 APGD-T and FAB-T steps, 5,000 Square queries (a third of a step each)
+        if (AttackRegistry.Canonical(c.Name ?? "") is "autoattack" or "autoattack-l2") return 100 + 900 + 900 + 5000 / 3;
         return c.Name == "fgsm" ? 1 : DefaultAttackSteps;
     }
 }

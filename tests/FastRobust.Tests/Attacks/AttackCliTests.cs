@@ -49,6 +49,33 @@ public sealed class AttackCliTests : CliTestFolder
         Assert.Equal(r.AdversarialToArray(), adv);
     }
 
+    /// <summary>autoattack (alias aa): the log of robust accuracy per member and RobustBench's JSON fields; a bad --version is a usage error.</summary>
+    [Fact]
+    public void AutoAttackPrintsItsLogAndRobustBenchJson()
+    {
+        var (code, output, err) = Run([.. Inputs(), "--attack", "aa", "--eps", "0.15", "--steps", "5", "--out", P("adv.npy"), "--json"]);
+        Assert.True(code == 0, err);
+        foreach (var member in new[] { "apgd-ce", "apgd-t", "fab-t", "square" }) Assert.Contains("robust after " + member, output);
+        var json = System.Text.Json.JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+        Assert.Equal("Linf", json.GetProperty("norm").GetString());
+        Assert.Equal(8, json.GetProperty("n").GetInt32());
+        Assert.Equal(0.15, json.GetProperty("eps").GetDouble(), 1e-6);
+        double clean = json.GetProperty("clean_acc").GetDouble(), robust = json.GetProperty("autoattack_acc").GetDouble();
+        Assert.Equal(100 * json.GetProperty("robust_accuracy").GetDouble(), robust, 0.01);
+        Assert.True(robust <= clean);
+        var after = json.GetProperty("robust_acc_after").EnumerateObject().Select(p => p.Value.GetDouble()).ToArray();
+        Assert.Equal(4, after.Length);
+        Assert.Equal(robust, after[^1], 0.01);
+
+        var (bad, _, badErr) = Run([.. Inputs(), "--attack", "autoattack", "--eps", "0.1", "--version", "custom", "--out", P("bad.npy")]);
+        Assert.Equal(2, bad);
+        Assert.Contains("version 'custom'", badErr);
+        Assert.False(File.Exists(P("bad.npy")));
+        var (other, _, otherErr) = Run([.. Inputs(), "--attack", "pgd", "--eps", "0.1", "--version", "plus", "--out", P("bad.npy")]);
+        Assert.Equal(2, other);
+        Assert.Contains("--version", otherErr);
+    }
+
     [Fact]
     public void DatasetSplitAndPerSampleTargetsFile()
     {

@@ -38,6 +38,17 @@ public class AttackInvariantTests
         { "random-l0", "eps=28,steps=50" },
         { "random-l0", "eps=12,steps=100" },
         { "gaussian", "eps=0.4,restarts=2" },
+        { "apgd-ce-l2", "eps=2,steps=20" },
+        { "apgd-dlr", "eps=0.15,steps=20" },
+        { "apgd-dlr-l2", "eps=2,steps=20" },
+        { "apgd-t", "eps=0.15,steps=10,target_classes=3" },
+        { "apgd-t-l2", "eps=2,steps=10,target_classes=3" },
+        { "fab-t", "eps=0.15,steps=10,target_classes=3" },
+        { "fab-t-l2", "eps=2,steps=10,target_classes=3" },
+        { "fab", "eps=0.15,steps=10,restarts=2" },
+        { "fab-l2", "eps=2,steps=10" },
+        { "autoattack", "eps=0.15,steps=5" },
+        { "autoattack-l2", "eps=2,steps=5" },
     };
 
     internal static AttackOptions Parse(string spec)
@@ -60,6 +71,8 @@ public class AttackInvariantTests
                 "initial_const" => o with { InitialConst = f() },
                 "lr" => o with { LearningRate = f() },
                 "batch" => o with { Batch = int.Parse(v) },
+                "target_classes" => o with { TargetClasses = int.Parse(v) },
+                "version" => o with { Version = v },
                 "target" => v switch
                 {
                     "random" => o with { Target = TargetMode.Random },
@@ -160,6 +173,9 @@ public class AttackInvariantTests
     {
         "cw" => o.Steps!.Value * o.BinarySearchSteps,
         "gaussian" => o.Restarts,
+        "apgd-t" or "apgd-t-l2" or "fab-t" or "fab-t-l2" => o.Steps!.Value * o.Restarts * o.TargetClasses,
+        "autoattack" or "autoattack-l2" => o.Steps!.Value * (1 + 2 * o.TargetClasses + 50),
+        "fab" or "fab-l2" => o.Steps!.Value * o.Restarts,
         _ => (o.Steps ?? 1) * o.Restarts,
     };
 
@@ -185,6 +201,9 @@ public class AttackInvariantTests
     [InlineData("square", "eps=0.15,steps=60")]
     [InlineData("random-l0", "eps=28,steps=30")]
     [InlineData("gaussian", "eps=0.5,restarts=2")]
+    [InlineData("apgd-t", "eps=0.12,steps=8,target_classes=3")]
+    [InlineData("fab-t-l2", "eps=1.5,steps=8,target_classes=3")]
+    [InlineData("autoattack", "eps=0.12,steps=4")]
     public void ResultsDoNotDependOnBatchingOrSplitting(string attack, string spec)
     {
         using var model = F.LoadModel();
