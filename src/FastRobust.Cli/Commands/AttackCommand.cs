@@ -38,7 +38,7 @@ public static class AttackCommand
         var target = new Option<string>("--target") { Description = "none (untargeted), random, least-likely, a class number, or a .npy of one target per image", DefaultValueFactory = _ => "none" };
         var output = new Option<string>("--out") { Description = "Where to write the adversarial images, float32 [N, C, H, W] .npy", Required = true };
         var samples = new Option<string?>("--samples") { Description = "Write the per-sample outcomes to this .parquet table (columns in docs/attacks.md)" };
-        var png = new Option<string?>("--png") { Description = "Write DIR/attack.png: originals, amplified perturbations and adversarial images with predictions" };
+        var png = new Option<string?>("--png") { Description = "Write DIR/attack.png: originals, amplified perturbations and adversarial images, captioned with the true and predicted classes (class names with --dataset), and a legend" };
         var pngLimit = new Option<int>("--png-limit") { Description = "At most this many images in the PNG", DefaultValueFactory = _ => 16 };
         var json = new Option<bool>("--json") { Description = "Also print the run summary as one JSON object" };
         var batch = new Option<int>("--batch") { Description = "Samples attacked together on the device", DefaultValueFactory = _ => d.Batch };
@@ -161,7 +161,11 @@ public static class AttackCommand
             {
                 Directory.CreateDirectory(dir);
                 string file = Path.Combine(dir, "attack.png");
-                AttackGrid.Write(file, images, adv, shape, result, Math.Min(shape[0], pngCount));
+                int shown = Math.Min(shape[0], pngCount);
+                var cleanLogits = BatchedInference.Logits(m, images, shown, options.Batch);
+                var advLogits = BatchedInference.Logits(m, adv, shown, options.Batch);
+                var names = ClassNames.For(dataName is null ? null : DataLocator.NormalizeName(dataName), m.Spec.Classes, r.GetValue(split)!);
+                AttackGrid.Build(images, adv, shape, result, shown, cleanLogits, advLogits, names).SavePng(file);
                 stdout.WriteLine($"wrote {file}");
             }
             if (r.GetValue(json)) stdout.WriteLine(SummaryJson(summary, seconds, atk as AutoAttack));

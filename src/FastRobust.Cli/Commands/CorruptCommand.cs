@@ -29,7 +29,7 @@ public static class CorruptCommand
         };
         var severity = new Option<string>("--severity") { Description = "Severities: 1-5, one (3) or a list (1,3,5)", DefaultValueFactory = _ => "1-5" };
         var output = new Option<string>("--out") { Description = "Folder for <corruption>.npy, labels.npy and manifest.json", Required = true };
-        var png = new Option<string?>("--png") { Description = "Also write DIR/corruptions.png: one image under every corruption (rows) and severity (columns)" };
+        var png = new Option<string?>("--png") { Description = "Also write DIR/corruptions.png: one image under every corruption (rows, named) and severity (columns, labelled)" };
         var pngIndex = new Option<int>("--png-index") { Description = "Which image of the split the grid shows", DefaultValueFactory = _ => 0 };
         var limit = new Option<int?>("--limit") { Description = "Corrupt the first N images of the split only" };
         var device = CommonOptions.Device();
@@ -74,7 +74,7 @@ public static class CorruptCommand
 
             var clean = Corruptions.ToBytes(data.Images, data.Images.LongLength);
             int image = shape.Size;
-            var grid = pngDir == null ? null : new ImageGrid(corruptions.Count, severities.Length + 1, data.H, data.W, zoom: 3);
+            var grid = pngDir == null ? null : CorruptionGrid(name, r.GetValue(split)!, index, data, corruptions, severities);
             var total = Stopwatch.StartNew();
             for (int ci = 0; ci < corruptions.Count; ci++)
             {
@@ -87,8 +87,8 @@ public static class CorruptCommand
                     ToHwc(chw, hwc, (long)k * data.N * image, data.N, shape);
                     if (grid != null)
                     {
-                        grid.Draw(ci, k + 1, Floats(chw.AsSpan(index * image, image)), data.C);
-                        if (k == 0) grid.Draw(ci, 0, data.Image(index), data.C);
+                        grid.Draw(ci, k + 1, Floats(chw.AsSpan(index * image, image)), data.C, data.H, data.W);
+                        if (k == 0) grid.Draw(ci, 0, data.Image(index), data.C, data.H, data.W);
                     }
                 }
                 Npy.WriteUInt8(Path.Combine(dir, c.Name + ".npy"), hwc, [severities.Length * data.N, data.H, data.W, data.C]);
@@ -105,7 +105,7 @@ public static class CorruptCommand
             {
                 string pngPath = Path.Combine(pngDir!, "corruptions.png");
                 Directory.CreateDirectory(pngDir!);
-                grid.Save(pngPath);
+                grid.SavePng(pngPath);
                 stdout.WriteLine($"wrote {pngPath}: rows {string.Join(", ", corruptions.Select(c => c.Name))}; columns clean, severity {string.Join(", ", severities)}");
             }
             return 0;
@@ -148,6 +148,19 @@ public static class CorruptCommand
             ["corruptions"] = new JsonArray(names.Select(v => (JsonNode)v).ToArray()),
             ["layout"] = "uint8 [k*n, H, W, C] per corruption, severity-major; labels.npy uint8 [k*n]",
         };
+    }
+
+    /// <summary>The picture's frame: corruption names as row headers, clean and each severity as column headers.</summary>
+    public static LabelledGrid CorruptionGrid(string name, string split, int index, Dataset data, IReadOnlyList<Corruption> corruptions, int[] severities)
+    {
+        var grid = new LabelledGrid(corruptions.Count, severities.Length + 1, data.H, data.W, zoom: Math.Max(1, 128 / Math.Max(data.H, data.W)))
+        {
+            Title = $"{name switch { "mnist" => "MNIST", "cifar10" => "CIFAR-10", _ => name }} {split} image {index} under {corruptions.Count} corruption{(corruptions.Count == 1 ? "" : "s")}",
+        };
+        grid.SetColumnHeader(0, "clean");
+        for (int k = 0; k < severities.Length; k++) grid.SetColumnHeader(k + 1, $"severity {severities[k]}");
+        for (int ci = 0; ci < corruptions.Count; ci++) grid.SetRowHeader(ci, corruptions[ci].Name);
+        return grid;
     }
 
     /// <summary>CHW images to the released set's HWC, from <paramref name="offset"/> on; images in parallel (a serial transpose of a 30 MB severity took ~0.2 s).</summary>

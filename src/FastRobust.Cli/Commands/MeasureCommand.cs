@@ -107,6 +107,7 @@ public static class MeasureCommand
             var results = MeasureSuite.Compute(m, data, options, m0);
             stdout.Write(results.Format());
             foreach (var note in results.Notes) stdout.WriteLine(note);
+            foreach (var warning in results.Warnings) r.InvocationConfiguration.Error.WriteLine(warning);
             if (OpProfiler.Enabled) r.InvocationConfiguration.Error.WriteLine(OpProfiler.Report());
             if (outPath != null)
             {

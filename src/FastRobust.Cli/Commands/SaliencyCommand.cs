@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FastRobust.Data;
-using FastRobust.Imaging;
+using FastRobust.Pictures;
 using FastRobust.Nn;
 using FastRobust.Training;
 
@@ -16,7 +16,7 @@ public static class SaliencyCommand
         var input = new Option<string>("--input") { Description = "Images .npy: float32 [N, C, H, W] in [0, 1] or uint8 [N, H, W, C]", Required = true };
         var labels = new Option<string>("--labels") { Description = "Labels .npy (int64 or int32 [N])", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write ∂(Σ cross-entropy)/∂input, float32 [N, C, H, W] .npy", Required = true };
-        var png = new Option<string?>("--png") { Description = "Also write DIR/saliency.png: each image beside its |gradient| map (max over channels, scaled per image)" };
+        var png = new Option<string?>("--png") { Description = "Also write DIR/saliency.png: each image beside its |gradient| map (max over channels, scaled per image, heat colours) with a colour bar" };
         var pngLimit = new Option<int>("--png-limit") { Description = "At most this many images in the PNG", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch") { Description = "Images per pass", DefaultValueFactory = _ => 128 };
         var device = CommonOptions.Device();
@@ -44,7 +44,7 @@ public static class SaliencyCommand
             stdout.WriteLine($"wrote input gradient {Tensors.Tensor.ShapeString(shape)} to {r.GetValue(output)}");
             if (r.GetValue(png) is { } dir)
             {
-                string file = WritePng(dir, images, grad, shape, Math.Min(shape[0], Math.Max(1, r.GetValue(pngLimit))));
+                string file = WritePng(dir, images, grad, shape, y, Math.Min(shape[0], Math.Max(1, r.GetValue(pngLimit))));
                 stdout.WriteLine($"wrote {file}");
             }
             return 0;
@@ -52,24 +52,10 @@ public static class SaliencyCommand
         return cmd;
     }
 
-    private static string WritePng(string dir, float[] images, float[] grad, int[] shape, int count)
+    private static string WritePng(string dir, float[] images, float[] grad, int[] shape, int[] labels, int count)
     {
-        int c = shape[1], h = shape[2], w = shape[3], size = c * h * w;
-        var grid = new ImageGrid(count, 2, h, w, zoom: Math.Max(1, 96 / Math.Max(h, w)));
-        var map = new float[h * w];
-        for (int i = 0; i < count; i++)
-        {
-            grid.Draw(i, 0, images.AsSpan(i * size, size), c);
-            var g = grad.AsSpan(i * size, size);
-            Array.Clear(map);
-            for (int ch = 0; ch < c; ch++)
-                for (int p = 0; p < h * w; p++) map[p] = Math.Max(map[p], Math.Abs(g[ch * h * w + p]));
-            float max = map.Max();
-            if (max > 0) for (int p = 0; p < map.Length; p++) map[p] /= max;
-            grid.Draw(i, 1, map, 1);
-        }
         string file = Path.Combine(dir, "saliency.png");
-        grid.Save(file);
+        SaliencyPicture.Build(images, grad, shape, labels, count).SavePng(file);
         return file;
     }
 }

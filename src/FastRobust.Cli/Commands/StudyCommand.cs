@@ -77,6 +77,7 @@ public static class StudyCommand
         stdout.WriteLine($"study '{study.Name}': {outcome.Ran} model(s) run, {outcome.Skipped} already finished; {outcome.InTables} in the tables");
         stdout.WriteLine($"tables: {string.Join(", ", StudyDirectory.TableNames.Select(t => Path.Combine(outcome.Directory, t + ".parquet")).Where(File.Exists))}");
         stdout.WriteLine(StudyReport.Format(StudyReport.Strongest(outcome.Directory, top)));
+        if (StudyReport.Warning(outcome.Directory) is { } warning) stderr.WriteLine(warning);
         return 0;
     }
 }

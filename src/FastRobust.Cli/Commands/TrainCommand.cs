@@ -13,7 +13,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "mnist, cifar10 (found under data/ or FASTROBUST_DATA) or folder:PATH[,size=S][,classes=N|A+B] (an ImageFolder tree, docs/datasets.md)", DefaultValueFactory = _ => "mnist" };
+        var dataset = new Option<string>("--dataset") { Description = "mnist, cifar10 (found under data/ or FASTROBUST_DATA), folder:PATH[,size=S][,classes=N|A+B] (an ImageFolder tree, docs/datasets.md), or npy:DIR: DIR/train_images.npy + train_labels.npy and DIR/test_images.npy + test_labels.npy (images float32 [N, C, H, W] in [0, 1] or uint8 [N, H, W, C]; without the test files give --val-split)", DefaultValueFactory = _ => "mnist" };
         var model = new Option<string>("--model")
         {
             Description = "A spec .json file, or a family: custom-cnn[:depth=D,width=W,dropout=P,bn=true,convs=C,hidden=H] or vgg11|vgg13|vgg16[:width=M,bn=false,dropout=P] (docs/model-families.md)",
@@ -47,7 +47,9 @@ public static class TrainCommand
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
-            string name = DataLocator.NormalizeName(r.GetValue(dataset)!);
+            string datasetArg = r.GetValue(dataset)!;
+            bool npy = NpyFolder.IsNpy(datasetArg);
+            string name = npy ? datasetArg : DataLocator.NormalizeName(datasetArg);
             var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             ulong s = r.GetValue(seed);
             int ep = CommonOptions.Positive(r.GetValue(epochs), "--epochs"), b = CommonOptions.Positive(r.GetValue(batch), "--batch");
@@ -62,10 +64,15 @@ public static class TrainCommand
             double val = r.GetValue(valSplit);
             if (val < 0 || val >= 1) throw new InputException($"--val-split must be in [0, 1), got {val}");
 
-            var train = DataLocator.Load(name, "train");
+            Dataset train;
+            Dataset? npyTest = null;
+            if (npy) (train, npyTest) = NpyFolder.Load(NpyFolder.Folder(datasetArg));
+            else train = DataLocator.Load(name, "train");
             if (r.GetValue(limit) is int lim) train = train.Take(CommonOptions.Positive(lim, "--limit"));
             Dataset? test;
             string evalName;
+            if (npy && val == 0 && npyTest is null)
+                throw new InputException($"--dataset {datasetArg}: no test_images.npy and test_labels.npy there; add them or hold out a validation set with --val-split");
             if (val > 0)
             {
                 (train, test) = DataSplit.Split(train, DataSplit.CountFor(train.N, val), s);
@@ -73,12 +80,13 @@ public static class TrainCommand
             }
             else
             {
-                test = DataLocator.Load(name, "test");
+                test = npyTest ?? DataLocator.Load(name, "test");
                 evalName = "test";
             }
             if (r.GetValue(testLimit) is int tl) test = test.Take(CommonOptions.Positive(tl, "--test-limit"));
 
             string modelArg = r.GetValue(model)!;
+            // npy:DIR has no published statistics: For computes them from its training images
             var (mean, std) = DatasetStats.For(name, train);
             var spec = ModelFamilies.IsFamily(modelArg)
                 ? ModelFamilies.Build(modelArg, [train.C, train.H, train.W], train.Classes, mean, std)

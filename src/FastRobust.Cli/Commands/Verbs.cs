@@ -9,15 +9,19 @@ public static class Verbs
     [
         StudyCommand.Create(),
         ReportCommand.Create(),
+        FindingsCommand.Create(),
         MergeCommand.Create(),
         TrainCommand.Create(),
         PredictCommand.Create(),
         SaliencyCommand.Create(),
+        PicturesCommand.Create(),
         BenchCommand.Create(),
         BenchCompareCommand.Create(),
         MeasureCommand.Create(),
         AttackCommand.Create(),
         CorruptCommand.Create(),
         EvaluateCommand.Create(),
+        DatapointsCommand.Create(),
+        FeaturesCommand.Create(),
     ];
 }

@@ -1,4 +1,5 @@
 using FastRobust.Autograd;
+using FastRobust.Data;
 using FastRobust.Nn;
 using FastRobust.Nn.Optim;
 using FastRobust.Random;
@@ -105,6 +106,29 @@ internal static class ModelCases
                 return model.Parameters.SelectMany(p => p.Value.ToArray()).ToArray();
             }).ToArray();
             t.Close(finals[0], finals[1], "parameters after 3 Adam steps", 2e-4);
+        });
+        yield return new("training a zoo as one ensemble: SGD, Adam and RMSprop members, member slices of the optimizer steps, shared dropout masks", [], t =>
+        {
+            var spec = ModelSpec.Parse(Spec);
+            ulong seed = (ulong)t.Seed;
+            int n = 12;
+            var (xs, ys) = Data(t, n);
+            var data = new Dataset("agreement", xs, ys, 3, 8, 8, 5);
+            TrainOptions[] members =
+            [
+                new() { Optimizer = "sgd", Lr = 0.05f, Momentum = 0.9f, WeightDecay = 5e-4f, Schedule = "cosine", Batch = 4, Epochs = 2, Seed = seed },
+                new() { Optimizer = "adam", Lr = 1e-2f, Batch = 4, Epochs = 2, Seed = seed },
+                new() { Optimizer = "rmsprop", Lr = 1e-3f, Momentum = 0.5f, Batch = 4, Epochs = 2, Seed = seed },
+            ];
+            var finals = Devices(t).Select(dev =>
+            {
+                var singles = Enumerable.Range(0, members.Length).Select(e => Model.Create(spec, dev, seed + (ulong)e)).ToList();
+                using var zoo = Model.Stack(singles);
+                foreach (var m in singles) m.Dispose();
+                ZooTrainer.Run(zoo, data, null, members);
+                return zoo.Parameters.SelectMany(p => p.Value.ToArray()).ToArray();
+            }).ToArray();
+            t.Close(finals[0], finals[1], "a zoo's parameters after 2 epochs", 2e-4);
         });
         yield return new("PGD by hand: 3 signed input-gradient steps with projection", [], t =>
         {

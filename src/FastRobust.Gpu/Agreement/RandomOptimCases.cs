@@ -50,20 +50,20 @@ internal static class RandomOptimCases
             yield return new($"SGD step momentum {momentum} dampening {dampening}{(nesterov ? " nesterov" : "")}{(firstStep ? " first step" : "")}",
                 ["SgdStep"], t =>
             {
-                int n = t.Size(1, 5000);
+                int n = t.Size(1, 5000), start = t.Int(0, n), len = t.Int(1, n - start + 1);  // one ensemble member's slice
                 var (p, g, buf) = (t.BothRand(n), t.BothRand(n), t.BothRand(n));
-                t.C.SgdStep(p.Cpu, g.Cpu, momentum == 0f ? null : buf.Cpu, n, 0.1f, momentum, dampening, 5e-4f, nesterov, firstStep);
-                t.G.SgdStep(p.Gpu, g.Gpu, momentum == 0f ? null : buf.Gpu, n, 0.1f, momentum, dampening, 5e-4f, nesterov, firstStep);
+                t.C.SgdStep(p.Cpu, g.Cpu, momentum == 0f ? null : buf.Cpu, start, len, 0.1f, momentum, dampening, 5e-4f, nesterov, firstStep);
+                t.G.SgdStep(p.Gpu, g.Gpu, momentum == 0f ? null : buf.Gpu, start, len, 0.1f, momentum, dampening, 5e-4f, nesterov, firstStep);
                 t.Close(p, n, "p");
                 t.Close(buf, n, "momentum");
             });
         foreach (bool decoupled in new[] { false, true })
             yield return new($"Adam{(decoupled ? "W" : "")} step", ["AdamStep"], t =>
             {
-                int n = t.Size(1, 5000), step = t.Int(1, 50);
+                int n = t.Size(1, 5000), step = t.Int(1, 50), start = t.Int(0, n), len = t.Int(1, n - start + 1);
                 var (p, g, m, v) = (t.BothRand(n), t.BothRand(n), t.BothRand(n, -0.1f, 0.1f), t.BothRand(n, 0f, 0.1f));
-                t.C.AdamStep(p.Cpu, g.Cpu, m.Cpu, v.Cpu, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 1e-2f, decoupled, step);
-                t.G.AdamStep(p.Gpu, g.Gpu, m.Gpu, v.Gpu, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 1e-2f, decoupled, step);
+                t.C.AdamStep(p.Cpu, g.Cpu, m.Cpu, v.Cpu, start, len, 1e-2f, 0.9f, 0.999f, 1e-8f, 1e-2f, decoupled, step);
+                t.G.AdamStep(p.Gpu, g.Gpu, m.Gpu, v.Gpu, start, len, 1e-2f, 0.9f, 0.999f, 1e-8f, 1e-2f, decoupled, step);
                 t.Close(p, n, "p");
                 t.Close(m, n, "m");
                 t.Close(v, n, "v");
@@ -71,10 +71,10 @@ internal static class RandomOptimCases
         foreach (float momentum in new[] { 0f, 0.9f })
             yield return new($"RMSprop step momentum {momentum}", ["RmspropStep"], t =>
             {
-                int n = t.Size(1, 5000);
+                int n = t.Size(1, 5000), start = t.Int(0, n), len = t.Int(1, n - start + 1);
                 var (p, g, sq, buf) = (t.BothRand(n), t.BothRand(n), t.BothRand(n, 0f, 0.1f), t.BothRand(n));
-                t.C.RmspropStep(p.Cpu, g.Cpu, sq.Cpu, momentum == 0f ? null : buf.Cpu, n, 1e-3f, 0.99f, 1e-8f, 1e-4f, momentum);
-                t.G.RmspropStep(p.Gpu, g.Gpu, sq.Gpu, momentum == 0f ? null : buf.Gpu, n, 1e-3f, 0.99f, 1e-8f, 1e-4f, momentum);
+                t.C.RmspropStep(p.Cpu, g.Cpu, sq.Cpu, momentum == 0f ? null : buf.Cpu, start, len, 1e-3f, 0.99f, 1e-8f, 1e-4f, momentum);
+                t.G.RmspropStep(p.Gpu, g.Gpu, sq.Gpu, momentum == 0f ? null : buf.Gpu, start, len, 1e-3f, 0.99f, 1e-8f, 1e-4f, momentum);
                 t.Close(p, n, "p");
                 t.Close(sq, n, "sq");
                 t.Close(buf, n, "momentum");

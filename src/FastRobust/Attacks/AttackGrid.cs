@@ -1,90 +1,65 @@
+using System.Globalization;
 using FastRobust.Imaging;
+using SkiaSharp;
 
 namespace FastRobust.Attacks;
 
 /// <summary>
-/// The attack verb's picture: one row per sample with the original image, the perturbation (amplified: grey is no
-/// change, each image scaled so that its largest |δ| reaches black or white) and the adversarial image. Under the
-/// original: label and clean prediction; under the adversarial image: its prediction, in red when the attack
-/// succeeded and in green when it did not.
+/// The attack verb's picture: one row per sample with the original image, the perturbation δ = x_adv − x (amplified:
+/// mid-grey is no change, each image scaled so that its largest |δ| reaches black or white) and the adversarial
+/// image. Under the original: the true class and the clean prediction with its probability; under δ: its L∞ and L2
+/// norms; under the adversarial image: its prediction, in red when the attack succeeded, green when it did not, and
+/// black when the sample was not attacked. A colour bar and a legend say so.
 /// </summary>
 public static class AttackGrid
 {
-    // 3×5 digits, rows top to bottom, 3 bits per row (MSB left)
-    private static readonly int[][] Digits =
-    [
-        [7, 5, 5, 5, 7], [2, 6, 2, 2, 7], [7, 1, 7, 4, 7], [7, 1, 7, 1, 7], [5, 5, 7, 1, 1],
-        [7, 4, 7, 1, 7], [7, 4, 7, 5, 7], [7, 1, 1, 1, 1], [7, 5, 7, 5, 7], [7, 5, 7, 1, 7],
-    ];
+    public static readonly SKColor Succeeded = new(200, 0, 0), Failed = new(0, 140, 0), NotAttacked = SKColors.Black;
 
-    private static readonly int[] Arrow = [4, 2, 1, 2, 4]; // "›" between the label and the clean prediction
-
-    public static void Write(string path, float[] clean, float[] adversarial, int[] shape, AttackResult r, int count)
+    /// <summary>
+    /// The grid of the first <paramref name="count"/> samples. <paramref name="cleanLogits"/> and
+    /// <paramref name="adversarialLogits"/> are the model's logits [N, K] on the clean and adversarial images (for
+    /// the probabilities in the captions); <paramref name="classNames"/> name the K classes.
+    /// </summary>
+    public static LabelledGrid Build(float[] clean, float[] adversarial, int[] shape, AttackResult r, int count,
+        float[] cleanLogits, float[] adversarialLogits, IReadOnlyList<string> classNames)
     {
-        int c = shape[1], h = shape[2], w = shape[3], size = c * h * w;
-        int zoom = Math.Max(1, 96 / Math.Max(h, w));
-        int scale = Math.Max(2, zoom / 2), tileW = w * zoom, tileH = h * zoom, caption = 7 * scale;
-        int width = 3 * (tileW + 1) + 1, height = count * (tileH + caption + 1) + 1;
-        var rgb = new byte[width * height * 3];
-        Array.Fill(rgb, (byte)255);
+        int c = shape[1], h = shape[2], w = shape[3], size = c * h * w, k = classNames.Count;
+        var grid = new LabelledGrid(count, 3, h, w, Math.Max(1, 112 / Math.Max(h, w)))
+        {
+            Title = $"{r.Attack}{(r.Epsilon is float e ? $", ε = {e.ToString("0.####", CultureInfo.InvariantCulture)}" : "")}" +
+                    $"{(r.Targeted ? ", targeted" : "")}: robust accuracy {Robust(r, count)} of the first {count}",
+        };
+        grid.SetColumnHeader(0, "original x");
+        grid.SetColumnHeader(1, "perturbation δ (amplified)");
+        grid.SetColumnHeader(2, "adversarial x + δ");
         var delta = new float[size];
         for (int i = 0; i < count; i++)
         {
-            int top = 1 + i * (tileH + caption + 1);
             var x = clean.AsSpan(i * size, size);
             var a = adversarial.AsSpan(i * size, size);
             float max = 0;
             for (int j = 0; j < size; j++) max = Math.Max(max, Math.Abs(a[j] - x[j]));
             for (int j = 0; j < size; j++) delta[j] = max > 0 ? 0.5f + (a[j] - x[j]) / (2 * max) : 0.5f;
-            Tile(rgb, width, 1, top, x, c, h, w, zoom);
-            Tile(rgb, width, 1 + (tileW + 1), top, delta, c, h, w, zoom);
-            Tile(rgb, width, 1 + 2 * (tileW + 1), top, a, c, h, w, zoom);
-            int textTop = top + tileH + 1;
-            (byte, byte, byte) black = (0, 0, 0), verdict = r.Success[i] && r.Attacked[i] ? ((byte)200, (byte)0, (byte)0) : ((byte)0, (byte)140, (byte)0);
-            int pos = Text(rgb, width, 2, textTop, r.Labels[i].ToString(), scale, black);
-            pos = Glyph(rgb, width, pos, textTop, Arrow, scale, black);
-            Text(rgb, width, pos, textTop, r.CleanPrediction[i].ToString(), scale, black);
-            Text(rgb, width, 2 + 2 * (tileW + 1), textTop, r.Prediction[i].ToString(), scale, verdict);
+            grid.SetRowHeader(i, $"#{r.SampleOffset + i}");
+            grid.Draw(i, 0, x, c, h, w);
+            grid.Draw(i, 1, delta, c, h, w);
+            grid.Draw(i, 2, a, c, h, w);
+            grid.SetCaption(i, 0, $"true: {classNames[r.Labels[i]]}\npred: {ClassPrediction.FromLogits(cleanLogits.AsSpan(i * k, k)).Caption(classNames)}");
+            grid.SetCaption(i, 1, $"L∞ {F(r.Linf[i])}\nL2 {F(r.L2[i])}");
+            string caption = $"pred: {ClassPrediction.FromLogits(adversarialLogits.AsSpan(i * k, k)).Caption(classNames)}";
+            if (r.Targets is { } t) caption += $"\ntarget: {classNames[t[i]]}";
+            grid.SetCaption(i, 2, caption, !r.Attacked[i] ? NotAttacked : r.Success[i] ? Succeeded : Failed);
         }
-        PngWriter.WriteRgb(path, rgb, width, height);
+        grid.SetColourBar(ColourMap.Grey, "δ, each image scaled by its own max |δ|:", "−max", "+max", "0");
+        grid.AddLegend(r.Targeted ? "attack succeeded: the adversarial image is classified as the target" : "attack succeeded: the adversarial image is misclassified", Succeeded);
+        grid.AddLegend(r.Targeted ? "attack failed: not classified as the target" : "attack failed: still classified correctly", Failed);
+        grid.AddLegend(r.Targeted ? "not attacked: the clean image is already classified as the target" : "not attacked: the clean image is already misclassified", NotAttacked);
+        grid.AddLegend("pred: the model's class (softmax probability); L∞, L2: the norms of δ in [0, 1] pixel units");
+        return grid;
     }
 
-    private static void Tile(byte[] rgb, int width, int left, int top, ReadOnlySpan<float> chw, int c, int h, int w, int zoom)
-    {
-        int plane = h * w;
-        for (int y = 0; y < h * zoom; y++)
-            for (int x = 0; x < w * zoom; x++)
-            {
-                int src = y / zoom * w + x / zoom, dst = ((top + y) * width + left + x) * 3;
-                for (int ch = 0; ch < 3; ch++)
-                    rgb[dst + ch] = (byte)Math.Round(255 * Math.Clamp(chw[(c == 1 ? 0 : ch) * plane + src], 0f, 1f));
-            }
-    }
+    private static string Robust(AttackResult r, int count) =>
+        $"{Enumerable.Range(0, count).Count(r.Robust)}/{count}";
 
-    private static int Text(byte[] rgb, int width, int left, int top, string digits, int scale, (byte R, byte G, byte B) color)
-    {
-        foreach (char ch in digits) left = Glyph(rgb, width, left, top, Digits[ch - '0'], scale, color);
-        return left;
-    }
-
-    private static int Glyph(byte[] rgb, int width, int left, int top, int[] rows, int scale, (byte R, byte G, byte B) color)
-    {
-        int height = rgb.Length / 3 / width;
-        for (int y = 0; y < 5; y++)
-            for (int x = 0; x < 3; x++)
-            {
-                if ((rows[y] >> (2 - x) & 1) == 0) continue;
-                for (int dy = 0; dy < scale; dy++)
-                    for (int dx = 0; dx < scale; dx++)
-                    {
-                        int px = left + x * scale + dx, py = top + y * scale + dy;
-                        if (px >= width || py >= height) continue;
-                        int i = (py * width + px) * 3;
-                        rgb[i] = color.R;
-                        rgb[i + 1] = color.G;
-                        rgb[i + 2] = color.B;
-                    }
-            }
-        return left + 4 * scale;
-    }
+    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -114,7 +114,7 @@ public sealed class CarliniWagnerL2 : AttackBase
                 using (var g = wv.Grad!)
                 {
                     wv.Grad = null;
-                    be.AdamStep(set.View(w).Buffer, g.Buffer, set.View(m).Buffer, set.View(v).Buffer, (long)count * d,
+                    be.AdamStep(set.View(w).Buffer, g.Buffer, set.View(m).Buffer, set.View(v).Buffer, 0, (long)count * d,
                         o.LearningRate, 0.9f, 0.999f, 1e-8f, 0f, false, step + 1);
                 }
                 foreach (int r in set.Rows) { b.Queries[r]++; b.Gradients[r]++; b.Steps[r]++; }

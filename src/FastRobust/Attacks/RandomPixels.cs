@@ -38,29 +38,47 @@ public sealed class RandomPixels : AttackBase
         ["pixels"] = (int)o.Epsilon!.Value, ["max_steps"] = o.Steps,
     });
 
+    /// <summary>The Philox stream of step <paramref name="step"/> (0-based) of every sample under <paramref name="rng"/>.</summary>
+    public static ulong StepStream(PhiloxStream rng, int step) => AttackRandom.Stream(rng, RandomPurpose.RandomPixels, step);
+
+    /// <summary>Scratch for <see cref="Perturb"/>: k·(1 + C) raw draws.</summary>
+    public static uint[] Scratch(int k, int channels) => new uint[k * (1 + channels)];
+
+    /// <summary>
+    /// One step's image of sample <paramref name="sample"/>: a copy of <paramref name="original"/> (CHW) in which k pixel
+    /// positions, drawn uniformly with replacement (a later draw of the same pixel overwrites an earlier one), get a
+    /// uniform value in [0, 1) per channel. The draw depends only on (seed, stream, sample), never on earlier steps.
+    /// </summary>
+    public static void Perturb(Span<float> image, ReadOnlySpan<float> original, int channels, int k, ulong seed, ulong stream, long sample, Span<uint> bits)
+    {
+        int hw = original.Length / channels;
+        original.CopyTo(image);
+        bits = bits[..(k * (1 + channels))];
+        AttackRandom.Bits(bits, seed, stream, sample);
+        for (int j = 0; j < k; j++)
+        {
+            int pixel = Philox.Below(bits[j], hw);
+            for (int ch = 0; ch < channels; ch++)
+                image[ch * hw + pixel] = Philox.ToUnit(bits[k + j * channels + ch]);
+        }
+    }
+
     internal override void Attack(AttackBatch b)
     {
         var o = b.Options;
-        int k = (int)o.Epsilon!.Value, c = b.C, hw = b.H * b.W, d = b.ImageSize, maxSteps = o.Steps!.Value;
+        int k = (int)o.Epsilon!.Value, c = b.C, d = b.ImageSize, maxSteps = o.Steps!.Value;
         var x0 = b.X.ToArray();
         var active = b.AttackedRows.ToList();
-        var bits = new uint[k * (1 + c)];
+        var bits = Scratch(k, c);
         for (int step = 0; step < maxSteps && active.Count > 0; step++)
         {
-            ulong stream = AttackRandom.Stream(b.Rng, RandomPurpose.RandomPixels, step);
+            ulong stream = StepStream(b.Rng, step);
             int n = active.Count;
             var images = new float[(long)n * d];
             for (int a = 0; a < n; a++)
             {
                 int r = active[a];
-                Array.Copy(x0, (long)r * d, images, (long)a * d, d);
-                AttackRandom.Bits(bits, b.Rng.Seed, stream, b.GlobalIndex(r));
-                for (int j = 0; j < k; j++)
-                {
-                    int pixel = Philox.Below(bits[j], hw);
-                    for (int ch = 0; ch < c; ch++)
-                        images[(long)a * d + ch * hw + pixel] = Philox.ToUnit(bits[k + j * c + ch]);
-                }
+                Perturb(images.AsSpan((int)((long)a * d), d), x0.AsSpan((int)((long)r * d), d), c, k, b.Rng.Seed, stream, b.GlobalIndex(r), bits);
             }
             int[] pred;
             using (new TensorScope())

@@ -80,6 +80,12 @@ public sealed record MeasureOptions
     /// <summary>Target drop of accuracy (Jiang et al.: 0.1).</summary>
     public double TargetDeviation { get; init; } = 0.1;
 
+    /// <summary>
+    /// Double a search's upper end while every step so far perturbed too little (off: the bracket is fixed, as in the
+    /// reference code). Either way the measures table's status column says how each search ended.
+    /// </summary>
+    public bool WidenBracket { get; init; }
+
     /// <summary>A step whose drop is within this of the target ends the search (Jiang et al.: 0.01).</summary>
     public double DeviationTolerance { get; init; } = 0.01;
 

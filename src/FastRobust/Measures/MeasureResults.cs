@@ -6,9 +6,9 @@ namespace FastRobust.Measures;
 /// <summary>
 /// One measured value: its name (e.g. "log_prod_of_spec_over_margin", "layer3.spec_op"), the group it belongs to
 /// (performance, norms, sharpness), where it is defined (e.g. "Jiang et al. 2020 eq. 31"), and the options that
-/// produced it as a JSON object.
+/// produced it as a JSON object, and for a value that comes from a search how the search ended (<see cref="SearchStatus"/>).
 /// </summary>
-public sealed record MeasureValue(string Name, double Value, string Group, string Reference, string Options);
+public sealed record MeasureValue(string Name, double Value, string Group, string Reference, string Options, string? Status = null);
 
 /// <summary>The values of one <see cref="MeasureSuite.Compute"/> call, in the order they were computed.</summary>
 public sealed class MeasureResults
@@ -20,6 +20,9 @@ public sealed class MeasureResults
 
     /// <summary>Search traces and other details worth printing (not part of the table).</summary>
     public List<string> Notes { get; } = new();
+
+    /// <summary>Lines a caller must show: a search that did not converge, with its status.</summary>
+    public List<string> Warnings { get; } = new();
 
     public int Count => _values.Count;
 
@@ -41,9 +44,15 @@ public sealed class MeasureResults
         _values.Add(new MeasureValue(name, value, group, reference, options));
     }
 
+    /// <summary>Marks every value added from index <paramref name="from"/> on as coming from a search that ended so.</summary>
+    internal void SetStatus(int from, string status)
+    {
+        for (int i = from; i < _values.Count; i++) _values[i] = _values[i] with { Status = status };
+    }
+
     /// <summary>
     /// The tidy table "measures" of docs/study.md: one row per measure with columns measure, value (null when not
-    /// finite), group, reference, options; with <paramref name="model"/> a leading model column.
+    /// finite), group, reference, options, status (null unless the value comes from a search); with <paramref name="model"/> a leading model column.
     /// </summary>
     public Table ToTable(string? model = null)
     {
@@ -54,6 +63,7 @@ public sealed class MeasureResults
         t.Add("group", _values.Select(v => (string?)v.Group).ToArray());
         t.Add("reference", _values.Select(v => (string?)v.Reference).ToArray());
         t.Add("options", _values.Select(v => (string?)v.Options).ToArray());
+        t.Add("status", _values.Select(v => v.Status).ToArray());
         return t;
     }
 

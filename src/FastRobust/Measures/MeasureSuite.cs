@@ -61,6 +61,20 @@ public static class MeasureSuite
         return results;
     }
 
+    /// <summary>
+    /// Every value derived from a search carries its status; a search that did not converge leaves a warning among
+    /// the notes (the study prints them), since its value is then a bracket end or a last guess, not a measurement.
+    /// </summary>
+    private static void Mark(MeasureResults results, int first, SearchResult r, string name)
+    {
+        results.SetStatus(first, r.Status);
+        if (r.Status != SearchStatus.Converged)
+            results.Warnings.Add($"warning: {name} ended {r.Status} after {r.Steps.Count} steps at {r.Value:G4} " +
+                                 (r.Status == SearchStatus.AtLowerBound ? "(deepen the search: its floor halves with every step)"
+                                  : r.Status == SearchStatus.AtUpperBound ? "(raise the bracket's upper end or set widen_bracket)"
+                                  : "(deepen the search or widen the tolerance)"));
+    }
+
     private static void ComputeSharpness(MeasureResults results, Model model, Dataset data, MeasureOptions o, Model? init, Stopwatch clock)
     {
         var ts = clock.Elapsed;
@@ -95,7 +109,9 @@ public static class MeasureSuite
                     ["images_evaluated"] = r.Steps.Sum(s => (long)s.Images) * o.MonteCarloSamples,
                 };
                 if (magnitude) extra["epsilon"] = o.MagnitudeEpsilon;
+                if (!double.IsNaN(r.Upper) && r.Upper != o.SigmaUpper) extra["widened_upper"] = r.Upper;
                 string opts = Options(extra);
+                int first = results.Count;
                 if (magnitude)
                 {
                     Add("pacbayes_mag_sigma", r.Value, "σ′ of Jiang et al. 2020 (magnitude-aware)", opts);
@@ -106,6 +122,7 @@ public static class MeasureSuite
                     Add("pacbayes_sigma", r.Value, "σ of Jiang et al. 2020", opts);
                     SharpnessBounds.PacBayes(results, w, w0, m, r.Value, opts);
                 }
+                Mark(results, first, r, magnitude ? "σ′ search" : "σ search");
                 double wall = (clock.Elapsed - t0).TotalSeconds;
                 long evaluations = r.Steps.Sum(s => (long)s.Images) * o.MonteCarloSamples;
                 results.Notes.Add(r.Trace(magnitude ? "σ′ search" : "σ search") +
@@ -129,7 +146,9 @@ public static class MeasureSuite
                     ["eval_images"] = Math.Min(o.WorstCaseImages, sharp.N), ["steps"] = r.Steps.Count,
                 };
                 if (magnitude) { extra["epsilon"] = o.MagnitudeEpsilon; extra["box_epsilon"] = o.WorstCaseBoxEpsilon; }
+                if (!double.IsNaN(r.Upper) && r.Upper != o.AlphaUpper) extra["widened_upper"] = r.Upper;
                 string opts = Options(extra);
+                int first = results.Count;
                 if (magnitude)
                 {
                     Add("sharpness_mag_alpha", r.Value, "α′ of Jiang et al. 2020 (magnitude box, PGDL baseline)", opts);
@@ -140,6 +159,7 @@ public static class MeasureSuite
                     Add("sharpness_alpha", r.Value, "α′ of Jiang et al. 2020 (plain box)", opts);
                     SharpnessBounds.Sharpness(results, w, w0, m, r.Value, opts);
                 }
+                Mark(results, first, r, magnitude ? "α′ search (magnitude box)" : "α′ search");
                 results.Notes.Add(r.Trace(magnitude ? "α′ search (magnitude box)" : "α′ search") + $" [{(clock.Elapsed - t0).TotalSeconds:F1}s]");
             }
         }

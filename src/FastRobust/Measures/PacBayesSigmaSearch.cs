@@ -46,9 +46,9 @@ public static class PacBayesSigmaSearch
                 steps.Add(s);
                 if (s.Outcome == StepOutcome.Within) break;
                 if (s.Outcome == StepOutcome.Above) upper = sigma;
-                else lower = sigma;
+                else (lower, upper) = Bracket.Widen(steps, sigma, upper, o);
             }
-            return new SearchResult(sigma, steps);
+            return new SearchResult(sigma, steps, upper);
         }
         finally
         {

@@ -16,11 +16,30 @@ public enum StepOutcome
 /// <summary>One bisection step: the scale tried, the accuracy estimate, images evaluated per sample, outcome.</summary>
 public sealed record SearchStep(double Scale, double Accuracy, int Images, StepOutcome Outcome);
 
-/// <summary>A finished search: the scale it returns (the last one tried, as the reference code does) and its steps.</summary>
-public sealed record SearchResult(double Value, IReadOnlyList<SearchStep> Steps)
+/// <summary>
+/// A finished search: the scale it returns (the last one tried, as the reference code does), its steps, and the
+/// upper end of the bracket it ended with (larger than the one given when the bracket was widened).
+/// </summary>
+public sealed record SearchResult(double Value, IReadOnlyList<SearchStep> Steps, double Upper = double.NaN)
 {
+    /// <summary>
+    /// How the search ended: converged (a step within tolerance of the target), at-lower-bound (every step perturbed
+    /// too much: the value is the bracket's floor at this depth), at-upper-bound (every step perturbed too little: the
+    /// value is the bracket's ceiling), depth-exhausted (steps on both sides, none within tolerance).
+    /// </summary>
+    public string Status => Steps.Count > 0 && Steps[^1].Outcome == StepOutcome.Within ? SearchStatus.Converged
+        : Steps.All(s => s.Outcome == StepOutcome.Above) ? SearchStatus.AtLowerBound
+        : Steps.All(s => s.Outcome == StepOutcome.Below) ? SearchStatus.AtUpperBound
+        : SearchStatus.DepthExhausted;
+
     public string Trace(string name) =>
         $"{name}: " + string.Join(" → ", Steps.Select(s => $"{s.Scale:G4} (acc {s.Accuracy:F4}, {s.Images} img, {s.Outcome.ToString().ToLowerInvariant()})")) + $" ⇒ {Value:G6}";
+}
+
+/// <summary>The values of the measures table's status column for a search's measures.</summary>
+public static class SearchStatus
+{
+    public const string Converged = "converged", AtLowerBound = "at-lower-bound", AtUpperBound = "at-upper-bound", DepthExhausted = "depth-exhausted";
 }
 
 /// <summary>

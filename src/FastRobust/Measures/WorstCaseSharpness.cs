@@ -59,9 +59,9 @@ public static class WorstCaseSharpness
                 steps.Add(new SearchStep(alpha, worst, evalImages, outcome));
                 if (outcome == StepOutcome.Within) break;
                 if (outcome == StepOutcome.Above) upper = alpha;
-                else lower = alpha;
+                else (lower, upper) = Bracket.Widen(steps, alpha, upper, o);
             }
-            return new SearchResult(alpha, steps);
+            return new SearchResult(alpha, steps, upper);
         }
         finally
         {

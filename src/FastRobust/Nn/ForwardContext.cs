@@ -6,4 +6,10 @@ namespace FastRobust.Nn;
 public sealed record ForwardContext(bool Training, PhiloxStream? Rng)
 {
     public static readonly ForwardContext Eval = new(false, null);
+
+    /// <summary>
+    /// When E &gt; 1, the E members of an ensemble share each dropout mask, the one a single model draws from the same
+    /// stream: members trained together as a zoo then match each member trained alone with that seed.
+    /// </summary>
+    public int SharedDropoutMembers { get; init; } = 1;
 }

@@ -40,15 +40,26 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
         }
     }
 
-    /// <summary>Runs every condition; the samples table (per-sample attack outcomes) is filled when the study asks for it.</summary>
+    /// <summary>
+    /// The clean figures on all test images (the models table's test_accuracy and test_log_loss); set by <see cref="Run"/>.
+    /// Every row of <see cref="Run"/> is measured on the evaluation images (the first attack_images of them) instead.
+    /// </summary>
+    public (double Accuracy, double LogLoss) TestClean { get; private set; }
+
+    /// <summary>
+    /// Runs every condition on the one evaluation set (the first attack_images test images): the clean row, each
+    /// attack, noise level and corruption, so a row's clean figures and the clean row are the same numbers on the
+    /// same images. The samples table (per-sample attack outcomes) is filled when the study asks for it.
+    /// </summary>
     public List<ConditionResult> Run(Model model, string unitId, List<Table> samples, Action<string>? stage = null)
     {
         var results = new List<ConditionResult>();
         int k = model.Spec.Classes;
-        var cleanLogits = BatchedInference.Logits(model, test.Images, test.N, InferenceBatch);
-        var (acc, loss, conf) = LogitStats.Of(cleanLogits, test.Labels, k);
-        var attackCleanLogits = BatchedInference.Logits(model, attackSet.Images, attackSet.N, InferenceBatch);
-        var (aAcc, aLoss, _) = LogitStats.Of(attackCleanLogits, attackSet.Labels, k);
+        var testLogits = BatchedInference.Logits(model, test.Images, test.N, InferenceBatch);
+        var (tAcc, tLoss, _) = LogitStats.Of(testLogits, test.Labels, k);
+        TestClean = (tAcc, tLoss);
+        var cleanLogits = BatchedInference.Logits(model, attackSet.Images, attackSet.N, InferenceBatch);
+        var (acc, loss, conf) = LogitStats.Of(cleanLogits, attackSet.Labels, k);
         foreach (var c in study.Conditions)
         {
             switch (c.Type)
@@ -56,7 +67,7 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
                 case "clean":
                     results.Add(new ConditionResult
                     {
-                        Condition = "clean", Kind = "clean", Options = "{}", Images = test.N,
+                        Condition = "clean", Kind = "clean", Options = "{}", Images = attackSet.N,
                         Accuracy = acc, LogLoss = loss, MeanConfidence = conf, CleanAccuracy = acc, CleanLogLoss = loss,
                     });
                     break;
@@ -79,7 +90,7 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
                     foreach (double level in c.Levels)
                     {
                         stage?.Invoke($"{c.Name} {level.ToString("G4", CultureInfo.InvariantCulture)}");
-                        results.Add(Attack(model, unitId, c, level, aAcc, aLoss, samples));
+                        results.Add(Attack(model, unitId, c, level, acc, loss, samples));
                     }
                     break;
             }
@@ -108,18 +119,19 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
         var adv = result.AdversarialToArray();
         var logits = BatchedInference.Logits(model, adv, attackSet.N, InferenceBatch);
         var (acc, loss, conf) = LogitStats.Of(logits, attackSet.Labels, model.Spec.Classes);
-        var fooled = Enumerable.Range(0, result.Count).Where(i => result.Attacked[i] && result.Success[i]).ToList();
-        int attacked = result.Attacked.Count(a => a);
-        var l2 = fooled.Select(i => result.L2[i]).OrderBy(v => v).ToList();
+        // success rate and norms from the attack's own summary (the figures `attack` prints), never recomputed here
+        var summary = AttackSummary.Of(result);
         if (study.Samples) samples.Add(SampleRows(unitId, c, level, result));
+        static double? N(double v) => double.IsFinite(v) ? v : null;
         return new ConditionResult
         {
             Condition = c.Name!, Kind = c.Type, Level = level, Options = result.Options, Images = attackSet.N,
+            Eps255 = c.Type == "attack" && attack.Norm == ThreatNorm.Linf ? LevelValue.Eps255(level) : null,
             Accuracy = acc, LogLoss = loss, MeanConfidence = conf, CleanAccuracy = cleanAcc, CleanLogLoss = cleanLoss,
-            SuccessRate = attacked > 0 ? (double)fooled.Count / attacked : null,
-            MeanL2 = l2.Count > 0 ? l2.Average() : null,
-            MedianL2 = l2.Count > 0 ? l2[l2.Count / 2] : null,
-            MeanLinf = fooled.Count > 0 ? fooled.Average(i => result.Linf[i]) : null,
+            SuccessRate = N(summary.SuccessRate),
+            MeanL2 = N(summary.L2.Mean),
+            MedianL2 = N(summary.L2.Median),
+            MeanLinf = N(summary.Linf.Mean),
         };
     }
 
@@ -171,8 +183,10 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
         return o;
     }
 
+    /// <summary>A number, or a fraction written as a string ("2/255"), exactly as <see cref="LevelValue"/> reads levels.</summary>
     private static double Number(JsonNode? n, string where) =>
-        n is JsonValue v && v.TryGetValue(out double d) ? d : throw new InputException($"{where} must be a number");
+        n is JsonValue v && (v.TryGetValue(out double d) || (v.TryGetValue(out string? s) && LevelValue.TryParse(s, out d)))
+            ? d : throw new InputException($"{where} must be a number (or a fraction such as \"2/255\")");
 
     private static bool Flag(JsonNode? n, string where) =>
         n is JsonValue v && v.TryGetValue(out bool b) ? b : throw new InputException($"{where} must be true or false");

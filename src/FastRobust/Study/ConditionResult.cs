@@ -10,6 +10,8 @@ public sealed record ConditionResult
     public required string Kind { get; init; }
     /// <summary>ε, σ or severity; null for clean.</summary>
     public double? Level { get; init; }
+    /// <summary>ε in 255ths of the pixel range, for L∞ attacks; null otherwise.</summary>
+    public double? Eps255 { get; init; }
     public required string Options { get; init; }
     public required int Images { get; init; }
     public required double Accuracy { get; init; }

@@ -50,7 +50,11 @@ public static class RankCorrelation
     public static double[] Ranks(IReadOnlyList<double> v)
     {
         int n = v.Count;
-        var order = Enumerable.Range(0, n).OrderBy(i => v[i]).ToArray();
+        // a stable sort of the indices by value (Array.Sort is unstable, so ties are broken by index: the same order
+        // as a stable OrderBy, without its allocations; the bootstrap calls this a thousand times per correlation)
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Array.Sort(order, (a, b) => { int c = v[a].CompareTo(v[b]); return c != 0 ? c : a.CompareTo(b); });
         var ranks = new double[n];
         for (int i = 0; i < n;)
         {
@@ -61,6 +65,23 @@ public static class RankCorrelation
             i = j + 1;
         }
         return ranks;
+    }
+
+    /// <summary>
+    /// A 95 % interval for Kendall's τ that stays honest at small n: τ = 2p − 1, where p is the share of concordant
+    /// pairs, and p gets a Wilson score interval with the effective number of pairs n_eff = 9n(n−1) / (2(2n+5)), the
+    /// number that gives p̂ the variance τ̂ has under independence (Kendall 1938: Var τ = 2(2n+5) / (9n(n−1))).
+    /// Unlike a percentile bootstrap it is never a single point: three models ranked alike give τ = 1 with the
+    /// interval [−0.22, 1], which contains 0 as it must (the exact two-sided p-value is 1/3).
+    /// </summary>
+    public static (double Lo, double Hi) KendallWilson(double tau, int n, double z = 1.959963984540054)
+    {
+        if (n < 3 || double.IsNaN(tau)) return (double.NaN, double.NaN);
+        double m = 9.0 * n * (n - 1) / (2.0 * (2 * n + 5));
+        double p = (1 + tau) / 2, z2 = z * z;
+        double centre = (p + z2 / (2 * m)) / (1 + z2 / m);
+        double half = z / (1 + z2 / m) * Math.Sqrt(p * (1 - p) / m + z2 / (4 * m * m));
+        return (Math.Max(-1, 2 * (centre - half) - 1), Math.Min(1, 2 * (centre + half) - 1));
     }
 
     /// <summary>

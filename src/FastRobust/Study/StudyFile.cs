@@ -24,8 +24,13 @@ public sealed record ConditionEntry
     public required string Type { get; init; }
     /// <summary>Attack name (fgsm, pgd, ...) or shift name (a corruption, cifar10.1, cifar10-c).</summary>
     public string? Name { get; init; }
-    /// <summary>ε values (attacks), σ values (noise) or severities (shifts).</summary>
+    /// <summary>ε values (attacks), σ values (noise) or severities (shifts), exactly as given ("8/255" is 8.0 / 255).</summary>
     public double[] Levels { get; init; } = [];
+    /// <summary>
+    /// Per-dataset levels when the file gives a map ({"cifar10": [...], "mnist": [...]}): <see cref="StudyFile.ForDataset"/>
+    /// picks the data set's list. Null when the levels are one list for every data set.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]>? LevelsByDataset { get; init; }
     /// <summary>Further attack settings as given (alpha, steps, restarts, random_start, ...).</summary>
     public IReadOnlyDictionary<string, JsonNode?> Settings { get; init; } = new Dictionary<string, JsonNode?>();
 }
@@ -112,6 +117,35 @@ public sealed record StudyFile
         if (!study.Conditions.Any(c => c.Type == "clean"))
             throw new InputException($"{source}: 'conditions' must include {{\"type\": \"clean\"}}: every robustness notion is relative to clean accuracy");
         return study;
+    }
+
+    /// <summary>
+    /// The study as it runs on <paramref name="dataset"/>: every per-data-set map of levels or attack settings
+    /// replaced by that data set's entry. A map without an entry for it fails, naming the condition: a study never
+    /// runs one data set's ε on another.
+    /// </summary>
+    public StudyFile ForDataset(string dataset, string source)
+    {
+        var conditions = new List<ConditionEntry>();
+        for (int i = 0; i < Conditions.Count; i++)
+        {
+            var c = Conditions[i];
+            string where = $"{source}: conditions[{i}] ({c.Name ?? c.Type})";
+            var levels = c.Levels;
+            if (c.LevelsByDataset is { } map)
+                levels = map.TryGetValue(dataset, out var l) ? l
+                    : throw new InputException($"{where}: its levels name {string.Join(", ", map.Keys)} but the study runs on {dataset} (add \"{dataset}\": [...])");
+            var settings = new Dictionary<string, JsonNode?>();
+            foreach (var (k, v) in c.Settings)
+            {
+                if (v is JsonObject byDataset)
+                    settings[k] = byDataset.TryGetPropertyValue(dataset, out var chosen) ? chosen?.DeepClone()
+                        : throw new InputException($"{where}: setting '{k}' names {string.Join(", ", byDataset.Select(p => p.Key))} but the study runs on {dataset}");
+                else settings[k] = v?.DeepClone();
+            }
+            conditions.Add(c with { Levels = levels, LevelsByDataset = null, Settings = settings });
+        }
+        return this with { Dataset = dataset, Conditions = conditions };
     }
 
     /// <summary>Field readers that name the key and the reason on failure.</summary>
@@ -252,7 +286,8 @@ public sealed record StudyFile
                         break;
                     case "noise":
                         Keys(c, ["type", "sigma"], where + ".");
-                        list.Add(new ConditionEntry { Type = type, Name = "gaussian", Levels = Levels(c["sigma"], where + ".sigma", 0) });
+                        var (sigmas, sigmaMap) = DatasetLevels(c["sigma"], where + ".sigma", 0);
+                        list.Add(new ConditionEntry { Type = type, Name = "gaussian", Levels = sigmas, LevelsByDataset = sigmaMap });
                         break;
                     case "attack":
                     {
@@ -261,7 +296,8 @@ public sealed record StudyFile
                         foreach (var k in settings.Keys)
                             if (!AttackSettingKeys.Contains(k))
                                 throw new InputException($"{source}: unknown key '{where}.{k}' (allowed: type, attack, eps, {string.Join(", ", AttackSettingKeys)})");
-                        list.Add(new ConditionEntry { Type = type, Name = name, Levels = Levels(c["eps"], where + ".eps", 0), Settings = settings });
+                        var (eps, epsMap) = DatasetLevels(c["eps"], where + ".eps", 0);
+                        list.Add(new ConditionEntry { Type = type, Name = name, Levels = eps, LevelsByDataset = epsMap, Settings = settings });
                         break;
                     }
                     case "shift":
@@ -283,9 +319,24 @@ public sealed record StudyFile
         private double[] Levels(JsonNode? n, string key, double min)
         {
             if (n is null) throw Bad(key, "is required");
-            var vals = Values(n, key).Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= min
-                ? d : throw Bad(key, $"must be numbers ≥ {min}, got '{s}'")).ToArray();
+            if (n is JsonObject) throw Bad(key, "must be a number or a list (a map by data set is allowed for attack ε and noise σ only)");
+            var vals = Values(n, key).Select(s => LevelValue.TryParse(s, out double d) && d >= min
+                ? d : throw Bad(key, $"must be numbers ≥ {min} (or fractions such as \"8/255\"), got '{s}'")).ToArray();
             return vals;
+        }
+
+        /// <summary>A list of levels, or a map from data set to its list (the customary ε differ between MNIST and CIFAR-10).</summary>
+        public (double[] Levels, IReadOnlyDictionary<string, double[]>? ByDataset) DatasetLevels(JsonNode? n, string key, double min)
+        {
+            if (n is not JsonObject o) return (Levels(n, key, min), null);
+            if (o.Count == 0) throw Bad(key, "must not be an empty map");
+            var map = new Dictionary<string, double[]>();
+            foreach (var (ds, list) in o)
+            {
+                if (ds is not ("cifar10" or "mnist")) throw Bad($"{key}.{ds}", "is not a data set (use cifar10 or mnist)");
+                map[ds] = Levels(list, $"{key}.{ds}", min);
+            }
+            return (map.TryGetValue("cifar10", out var c) ? c : map.First().Value, map);
         }
 
         public string[] Measures(JsonObject o)

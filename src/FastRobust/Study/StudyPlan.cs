@@ -37,8 +37,22 @@ public static class StudyPlan
                 }
                 foreach (var (k, v) in training) hp.TryAdd(k, v);
                 string baseId = entry.Name ?? (entry.Family ?? Path.GetFileNameWithoutExtension(entry.Spec!));
-                string id = Sanitize(string.Join("_", new[] { baseId }.Concat(idParts).Append($"seed={seed}")));
-                for (int dup = 2; !ids.Add(id); dup++) id = Sanitize($"{baseId}_{dup}_" + string.Join("_", idParts) + $"_seed={seed}");
+                string id;
+                if (entry.Family == null)
+                {
+                    // a loaded model keeps its given name (its file's name when it has none); with several seeds each
+                    // seed's unit adds _seed=S. A name that is not a folder name or repeats another is refused.
+                    if (Sanitize(baseId) != baseId)
+                        throw new Util.InputException($"model name '{baseId}' may hold only letters, digits and . _ = - (it names the model's folder)");
+                    id = study.Seeds.Length == 1 ? baseId : $"{baseId}_seed={seed}";
+                    if (!ids.Add(id))
+                        throw new Util.InputException($"two models are named '{id}': give each loaded model a unique 'name'");
+                }
+                else
+                {
+                    id = Sanitize(string.Join("_", new[] { baseId }.Concat(idParts).Append($"seed={seed}")));
+                    for (int dup = 2; !ids.Add(id); dup++) id = Sanitize($"{baseId}_{dup}_" + string.Join("_", idParts) + $"_seed={seed}");
+                }
                 units.Add(new WorkUnit
                 {
                     Id = id,

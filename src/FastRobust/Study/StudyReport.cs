@@ -26,7 +26,7 @@ public static class StudyReport
         var notion = t.Strings("notion");
         var cond = t.Strings("condition");
         var level = (double?[])t.Column("level");
-        var n = (long[])t.Column("n");
+        var n = (long[])t.Column(t.Has("n_models") ? "n_models" : "n");
         var tau = t.Doubles("kendall_tau");
         var lo = (double?[])t.Column("kendall_tau_lo");
         var hi = (double?[])t.Column("kendall_tau_hi");
@@ -42,6 +42,13 @@ public static class StudyReport
                 rows.Add(new Row(notion[i]!, cond[i]!, level[i], measure[i]!, n[i], tau[i], lo[i], hi[i], rho[i], r[i], psi[i]));
         }
         return rows;
+    }
+
+    /// <summary>The small-sample warning of a study directory's correlations (<see cref="Correlations.SmallSampleWarning"/>), or null.</summary>
+    public static string? Warning(string dir)
+    {
+        string path = Path.Combine(dir, "correlations.parquet");
+        return File.Exists(path) ? Correlations.SmallSampleWarning(Table.Read(path)) : null;
     }
 
     public static string Format(List<Row> rows)

@@ -33,6 +33,8 @@ public static class StudyRunner
     public static Outcome Run(StudyFile study, string source, string outDir, Shard shard, bool force, Device? device, IStudyProgress progress,
                               string? assignment = null, StudyStop? stop = null)
     {
+        // the data set first: per-data-set levels and settings resolve against it before anything is checked
+        study = study.ForDataset(ResolveDataset(study), source);
         var units = StudyPlan.Expand(study);
         Validate(study, units, source);
         var dev = device ?? Device.Parse(study.Device);
@@ -99,7 +101,12 @@ public static class StudyRunner
                 if (!File.Exists(u.Weights)) throw new InputException($"{source}: weights file {u.Weights} not found");
             }
         }
-        ConditionEvaluator.Validate(study, source);
+        // per-data-set levels and settings: checked for each data set the study may run on
+        string[] candidates = study.Dataset == "auto" ? ["cifar10", "mnist"] : [study.Dataset];
+        var resolved = candidates.Select(d => { try { return study.ForDataset(d, source); } catch (InputException) { return null; } })
+            .Where(s => s != null).ToList();
+        if (resolved.Count == 0) study.ForDataset(candidates[0], source); // throws, naming the condition
+        foreach (var s in resolved) ConditionEvaluator.Validate(s!, source);
         // each setting alone first, so a bad one is named; then all together (a bracket's two ends)
         foreach (var (key, value) in study.MeasureSettings)
         {
@@ -110,14 +117,17 @@ public static class StudyRunner
         catch (InputException e) { throw new InputException($"{source}: measure_settings: {e.Message}"); }
     }
 
+    /// <summary>The data set a study runs on: its own, or for "auto" CIFAR-10 when found, else the bundled MNIST.</summary>
+    public static string ResolveDataset(StudyFile study)
+    {
+        if (study.Dataset != "auto") return study.Dataset;
+        try { DataLocator.Find("cifar10", "test"); return "cifar10"; }
+        catch (InputException) { return "mnist"; }
+    }
+
     public static StudyData LoadData(StudyFile study)
     {
-        string name = study.Dataset;
-        if (name == "auto")
-        {
-            try { DataLocator.Find("cifar10", "test"); name = "cifar10"; }
-            catch (InputException) { name = "mnist"; }
-        }
+        string name = ResolveDataset(study);
         var train = DataLocator.Load(name, "train");
         var test = DataLocator.Load(name, "test");
         if (study.TrainImages > 0) train = train.Take(Math.Min(study.TrainImages, train.N));

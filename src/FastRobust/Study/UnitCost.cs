@@ -93,9 +93,9 @@ public static class UnitCost
         {
             passes += c.Type switch
             {
-                "clean" => testImages,
+                "clean" => testImages + attackImages,
                 "noise" => c.Levels.Length * attackImages,
-                "shift" => c.Levels.Length * testImages * (c.Name == "all" ? Shifts.Generation.Corruptions.All.Count : c.Name == "benchmark" ? Shifts.Generation.Corruptions.Benchmark.Count : 1),
+                "shift" => c.Levels.Length * attackImages * (c.Name == "all" ? Shifts.Generation.Corruptions.All.Count : c.Name == "benchmark" ? Shifts.Generation.Corruptions.Benchmark.Count : 1),
                 "attack" => c.Levels.Length * attackImages * PassesPerAttackStep * AttackSteps(c),
                 _ => 0,
             };

@@ -12,20 +12,21 @@ using FastRobust.Util;
 namespace FastRobust.Study;
 
 /// <summary>
-/// The data a study works on, loaded once and shared by its units. Corrupted test sets are made once, on first use,
-/// from the study's first seed, so every model meets the very same corrupted images.
+/// The data a study works on, loaded once and shared by its units. Corrupted evaluation sets (the attacked images,
+/// which every condition uses) are made once, on first use, from the study's first seed, so every model meets the
+/// very same corrupted images.
 /// </summary>
 public sealed record StudyData(string Name, Dataset Train, Dataset Test, Dataset AttackSet, Dataset MeasureSet, ulong ShiftSeed)
 {
     private readonly Dictionary<(string, int), Dataset> _shifted = new();
 
-    /// <summary>The test set under a corruption, made on <paramref name="backend"/>'s corruption kernels where it has them (the same images as the host's).</summary>
+    /// <summary>The evaluation set (<see cref="AttackSet"/>) under a corruption, made on <paramref name="backend"/>'s corruption kernels where it has them (the same images as the host's).</summary>
     public Dataset Shifted(string corruption, int severity, Backend? backend = null)
     {
         lock (_shifted)
         {
             if (!_shifted.TryGetValue((corruption, severity), out var d))
-                _shifted[(corruption, severity)] = d = Shifts.Generation.Corruptions.Apply(corruption, severity, Test, ShiftSeed, backend);
+                _shifted[(corruption, severity)] = d = Shifts.Generation.Corruptions.Apply(corruption, severity, AttackSet, ShiftSeed, backend);
             return d;
         }
     }
@@ -73,10 +74,11 @@ public static class UnitRunner
             {
                 progress.Stage("measures");
                 var mo = MeasureOptions(study, unit.Seed);
-                measures = MeasureSuite.Compute(model, data.MeasureSet, mo, init).ToTable(unit.Id);
+                var measured = MeasureSuite.Compute(model, data.MeasureSet, mo, init);
+                foreach (var w in measured.Warnings) progress.Message($"  {unit.Id}: {w}");
+                measures = measured.ToTable(unit.Id);
             }
-            var clean = results.First(r => r.Kind == "clean");
-            var models = ModelRow(unit, model, history, trainSeconds, clean);
+            var models = ModelRow(unit, model, history, trainSeconds, evaluator.TestClean, HyperparameterTypes.Of(StudyPlan.Expand(study)));
             RobustTrainingSettings.AddColumns(models, unit.Source == "trained" ? RobustTrainingSettings.Read(unit.Training, unit.Id) : null);
             return new UnitTables(models, EvaluationRows(unit.Id, results), measures, samples.Count > 0 ? Table.Concat(samples) : Table.Empty);
         }
@@ -164,7 +166,8 @@ public static class UnitRunner
         return o;
     }
 
-    private static Table ModelRow(WorkUnit unit, Model model, List<EpochResult> history, double trainSeconds, ConditionResult clean)
+    private static Table ModelRow(WorkUnit unit, Model model, List<EpochResult> history, double trainSeconds, (double Accuracy, double LogLoss) clean,
+                                  IReadOnlyDictionary<string, bool> numeric)
     {
         var last = history.Count > 0 ? history[^1] : null;
         var t = new Table()
@@ -180,7 +183,12 @@ public static class UnitRunner
             .Add("train_accuracy", [last?.TrainAccuracy])
             .Add("test_accuracy", [(double?)clean.Accuracy])
             .Add("test_log_loss", [(double?)clean.LogLoss]);
-        foreach (var (k, v) in unit.Hyperparameters.OrderBy(kv => kv.Key, StringComparer.Ordinal)) t.Add("hp_" + k, [v]);
+        foreach (var (k, v) in unit.Hyperparameters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            // numbers as numbers: a key whose every value in the study is a number is a float64 column
+            if (numeric.GetValueOrDefault(k)) t.Add("hp_" + k, [(double?)double.Parse(v, CultureInfo.InvariantCulture)]);
+            else t.Add("hp_" + k, [v]);
+        }
         return t;
     }
 
@@ -189,6 +197,7 @@ public static class UnitRunner
         .Add("condition", rows.Select(r => (string?)r.Condition).ToArray())
         .Add("kind", rows.Select(r => (string?)r.Kind).ToArray())
         .Add("level", rows.Select(r => r.Level).ToArray())
+        .Add("eps_255", rows.Select(r => r.Eps255).ToArray())
         .Add("options", rows.Select(r => (string?)r.Options).ToArray())
         .Add("images", rows.Select(r => (long)r.Images).ToArray())
         .Add("accuracy", rows.Select(r => (double?)r.Accuracy).ToArray())

@@ -150,4 +150,14 @@ public sealed class Table
     };
 
     public string?[] Strings(string name) => (string?[])Column(name);
+
+    /// <summary>Any column as invariant text (numbers round-trip, null stays null): for grouping by a column's values.</summary>
+    public string?[] Texts(string name) => Column(name) switch
+    {
+        string?[] s => s,
+        double?[] d => d.Select(v => v?.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        long[] l => l.Select(v => (string?)v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        bool[] b => b.Select(v => (string?)(v ? "true" : "false")).ToArray(),
+        _ => throw new ArgumentException($"column '{name}' has an unknown type"),
+    };
 }

@@ -135,11 +135,13 @@ public abstract class Backend
     public abstract void CountCorrect(FloatBuffer logits, IntBuffer labels, FloatBuffer counts, int rows, int classes, int n);
 
     // ---- optimizer updates (PyTorch's formulas; see Nn/Optimizers) ----
-    public abstract void SgdStep(FloatBuffer p, FloatBuffer g, FloatBuffer? momentumBuf, long n, float lr, float momentum,
+    // Each updates elements [offset, offset + n) of the parameter, its gradient and its state alike: one member of an
+    // ensemble's parameter tensor, so that members train with their own optimizer settings.
+    public abstract void SgdStep(FloatBuffer p, FloatBuffer g, FloatBuffer? momentumBuf, long offset, long n, float lr, float momentum,
         float dampening, float weightDecay, bool nesterov, bool firstStep);
-    public abstract void AdamStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, long n, float lr, float beta1,
+    public abstract void AdamStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, long offset, long n, float lr, float beta1,
         float beta2, float eps, float weightDecay, bool decoupled, int step);
-    public abstract void RmspropStep(FloatBuffer p, FloatBuffer g, FloatBuffer sq, FloatBuffer? momentumBuf, long n, float lr,
+    public abstract void RmspropStep(FloatBuffer p, FloatBuffer g, FloatBuffer sq, FloatBuffer? momentumBuf, long offset, long n, float lr,
         float alpha, float eps, float weightDecay, float momentum);
 
     // ---- data augmentation ----

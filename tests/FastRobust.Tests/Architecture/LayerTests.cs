@@ -33,6 +33,8 @@ public class LayerTests
         ["Measures"] = ["Training", "Tables"],
         ["Study"] = ["Attacks", "Shifts.Evaluation", "Measures"],
         ["Bench"] = ["Training"],
+        ["Pictures"] = ["Training"],
+        ["DataRobustness"] = ["Training"],
     };
 
     /// <summary>What the plug-in assemblies may use of the core (their own namespaces aside).</summary>

@@ -44,7 +44,7 @@ public sealed class TorchReferenceTests
         Assert.Contains(r.Values, v => v.Group == NormMeasures.Group);
         var table = r.ToTable("m1");
         Assert.Equal(r.Count, table.Rows);
-        Assert.Equal(["model", "measure", "value", "group", "reference", "options"], table.ColumnNames);
+        Assert.Equal(["model", "measure", "value", "group", "reference", "options", "status"], table.ColumnNames);
         Assert.Contains("eq. 31", r.Values.First(v => v.Name == "log_prod_of_spec_over_margin").Reference);
     }
 }

@@ -46,7 +46,7 @@ public class OptimizerStepTests
     {
         const float lr = 0.1f;
         ThreeSteps(1,
-            (step, p, g, st) => B.SgdStep(p.Buffer, g.Buffer, momentum != 0 ? st[0].Buffer : null, N, lr, momentum, dampening, wd, nesterov, step == 1),
+            (step, p, g, st) => B.SgdStep(p.Buffer, g.Buffer, momentum != 0 ? st[0].Buffer : null, 0, N, lr, momentum, dampening, wd, nesterov, step == 1),
             (step, p, g, st) =>
             {
                 for (int i = 0; i < N; i++)
@@ -72,7 +72,7 @@ public class OptimizerStepTests
     {
         const float lr = 0.01f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
         ThreeSteps(2,
-            (step, p, g, st) => B.AdamStep(p.Buffer, g.Buffer, st[0].Buffer, st[1].Buffer, N, lr, b1, b2, eps, wd, decoupled, step),
+            (step, p, g, st) => B.AdamStep(p.Buffer, g.Buffer, st[0].Buffer, st[1].Buffer, 0, N, lr, b1, b2, eps, wd, decoupled, step),
             (step, p, g, st) =>
             {
                 for (int i = 0; i < N; i++)
@@ -99,7 +99,7 @@ public class OptimizerStepTests
     {
         const float lr = 0.01f, alpha = 0.99f, eps = 1e-8f;
         ThreeSteps(3,
-            (step, p, g, st) => B.RmspropStep(p.Buffer, g.Buffer, st[0].Buffer, momentum > 0 ? st[1].Buffer : null, N, lr, alpha, eps, wd, momentum),
+            (step, p, g, st) => B.RmspropStep(p.Buffer, g.Buffer, st[0].Buffer, momentum > 0 ? st[1].Buffer : null, 0, N, lr, alpha, eps, wd, momentum),
             (step, p, g, st) =>
             {
                 for (int i = 0; i < N; i++)

@@ -46,6 +46,14 @@ public class StudyFileTests
         Assert.Equal(30000, seed.TrainImages);
         foreach (var attack in new[] { "fgsm", "pgd", "bim", "deepfool", "cw" })
             Assert.Contains(seed.Conditions, c => c.Name == attack);
+        // the CPU-sized twin keeps the seed's grid, attacks, corruptions and measures
+        var cpu = StudyPresets.Load("seed-000-cpu");
+        Assert.True(StudyPlan.Expand(cpu).Count >= 50);
+        Assert.Equal("cifar10", cpu.Dataset);
+        foreach (var attack in new[] { "fgsm", "pgd", "bim", "deepfool", "cw" })
+            Assert.Contains(cpu.Conditions, c => c.Name == attack);
+        Assert.Contains(cpu.Conditions, c => c.Type == "shift" && c.Name == "all");
+        Assert.Equal(StudyFile.MeasureGroups, cpu.Measures);
     }
 
     [Theory]

@@ -83,24 +83,26 @@ public sealed class StudyRunTests : IDisposable
             string unit = Path.Combine(dir, "units", ids[m]!);
             using var model = Model.Load(Path.Combine(unit, "model.json"), Path.Combine(unit, "model.safetensors"), Device.Cpu);
             Assert.Equal(model.ParameterCount, ((long[])models.Column("parameters"))[m]);
-            var (acc, loss) = BatchedInference.Evaluate(model, mnistTest.Images, mnistTest.Labels, 64);
-            int clean = Enumerable.Range(0, evals.Rows).Single(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] == "clean");
-            Assert.Equal(acc, evals.Doubles("accuracy")[clean], 9);
-            Assert.Equal(loss, evals.Doubles("log_loss")[clean], 5);
+            // the models table: all test images; every evaluation row, the clean one included: the first attack_images of them
+            var (acc, _) = BatchedInference.Evaluate(model, mnistTest.Images, mnistTest.Labels, 64);
             Assert.Equal(acc, models.Doubles("test_accuracy")[m], 9);
             var attackSet = mnistTest.Take(48);
-            var (attackClean, _) = BatchedInference.Evaluate(model, attackSet.Images, attackSet.Labels, 64);
+            var (attackClean, attackLoss) = BatchedInference.Evaluate(model, attackSet.Images, attackSet.Labels, 64);
+            int clean = Enumerable.Range(0, evals.Rows).Single(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] == "clean");
+            Assert.Equal(attackClean, evals.Doubles("accuracy")[clean], 9);
+            Assert.Equal(attackLoss, evals.Doubles("log_loss")[clean], 5);
+            Assert.Equal(48, ((long[])evals.Column("images"))[clean]);
             foreach (int i in Enumerable.Range(0, evals.Rows).Where(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] is "attack" or "noise"))
             {
                 Assert.Equal(attackClean, evals.Doubles("clean_accuracy")[i], 9);
                 Assert.Equal(evals.Doubles("clean_accuracy")[i] - evals.Doubles("accuracy")[i], evals.Doubles("accuracy_gap")[i], 12);
                 if (evals.Strings("condition")[i] == "fgsm") Assert.True(evals.Doubles("accuracy")[i] <= attackClean, "FGSM cannot raise accuracy");
             }
-            var noisy = FastRobust.Shifts.Generation.Corruptions.Apply("gaussian_noise", 3, mnistTest, seed: 0);
+            var noisy = FastRobust.Shifts.Generation.Corruptions.Apply("gaussian_noise", 3, attackSet, seed: 0);
             var (shiftAcc, _) = BatchedInference.Evaluate(model, noisy.Images, noisy.Labels, 64);
             int shiftRow = Enumerable.Range(0, evals.Rows).Single(i => evals.Strings("model")[i] == ids[m] && evals.Strings("kind")[i] == "shift");
             Assert.Equal(shiftAcc, evals.Doubles("accuracy")[shiftRow], 9);
-            Assert.Equal(acc, evals.Doubles("clean_accuracy")[shiftRow], 9);
+            Assert.Equal(attackClean, evals.Doubles("clean_accuracy")[shiftRow], 9);
             Assert.Equal(3.0, evals.Doubles("level")[shiftRow]);
             var (trainAcc, _) = BatchedInference.Evaluate(model, mnistTrain.Images, mnistTrain.Labels, 64);
             int row = Enumerable.Range(0, measures.Rows).Single(i => measures.Strings("model")[i] == ids[m] && measures.Strings("measure")[i] == "accuracy");
@@ -113,7 +115,7 @@ public sealed class StudyRunTests : IDisposable
         var y = ids.Select(id => evals.Doubles("accuracy_gap")[Enumerable.Range(0, evals.Rows).Single(i => evals.Strings("model")[i] == id && evals.Strings("condition")[i] == "fgsm")]).ToList();
         var order = ids.Select((id, i) => (id, i)).OrderBy(p => p.id, StringComparer.Ordinal).Select(p => p.i).ToList();
         Assert.Equal(RankCorrelation.KendallTauB(order.Select(i => x[i]).ToList(), order.Select(i => y[i]).ToList()), corr.Doubles("kendall_tau")[c], 12);
-        Assert.Equal(3, ((long[])corr.Column("n"))[c]);
+        Assert.Equal(3, ((long[])corr.Column("n_models"))[c]);
 
         // a second run on the same directory does nothing and leaves the same tables
         var before = Snapshot(dir);

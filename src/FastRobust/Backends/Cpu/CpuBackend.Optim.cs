@@ -5,10 +5,10 @@ namespace FastRobust.Backends.Cpu;
 /// <summary>The optimizer updates, fused per parameter tensor, following torch.optim's formulas line by line.</summary>
 public sealed unsafe partial class CpuBackend
 {
-    public override void SgdStep(FloatBuffer p, FloatBuffer g, FloatBuffer? momentumBuf, long n, float lr, float momentum,
+    public override void SgdStep(FloatBuffer p, FloatBuffer g, FloatBuffer? momentumBuf, long offset, long n, float lr, float momentum,
         float dampening, float weightDecay, bool nesterov, bool firstStep)
     {
-        float* pp = P(p), pg = P(g), pbuf = P(momentumBuf, true);
+        float* pp = P(p) + offset, pg = P(g) + offset, pbuf = momentumBuf is null ? null : P(momentumBuf) + offset;
         CpuParallel.ForRange(n, (s, e) =>
         {
             for (long i = s; i < e; i++)
@@ -25,10 +25,10 @@ public sealed unsafe partial class CpuBackend
         });
     }
 
-    public override void AdamStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, long n, float lr, float beta1,
+    public override void AdamStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, long offset, long n, float lr, float beta1,
         float beta2, float eps, float weightDecay, bool decoupled, int step)
     {
-        float* pp = P(p), pg = P(g), pm = P(m), pv = P(v);
+        float* pp = P(p) + offset, pg = P(g) + offset, pm = P(m) + offset, pv = P(v) + offset;
         float bc1 = 1f - MathF.Pow(beta1, step), bc2 = 1f - MathF.Pow(beta2, step);
         float stepSize = lr / bc1, bc2Sqrt = MathF.Sqrt(bc2);
         CpuParallel.ForRange(n, (s, e) =>
@@ -45,10 +45,10 @@ public sealed unsafe partial class CpuBackend
         });
     }
 
-    public override void RmspropStep(FloatBuffer p, FloatBuffer g, FloatBuffer sq, FloatBuffer? momentumBuf, long n, float lr,
+    public override void RmspropStep(FloatBuffer p, FloatBuffer g, FloatBuffer sq, FloatBuffer? momentumBuf, long offset, long n, float lr,
         float alpha, float eps, float weightDecay, float momentum)
     {
-        float* pp = P(p), pg = P(g), ps = P(sq), pbuf = P(momentumBuf, true);
+        float* pp = P(p) + offset, pg = P(g) + offset, ps = P(sq) + offset, pbuf = momentumBuf is null ? null : P(momentumBuf) + offset;
         CpuParallel.ForRange(n, (s, e) =>
         {
             for (long i = s; i < e; i++)

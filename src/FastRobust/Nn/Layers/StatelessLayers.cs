@@ -41,6 +41,6 @@ public sealed class DropoutLayer(int index, LayerSpec spec) : Layer(index, spec)
     {
         if (!ctx.Training || Spec.P == 0f) return x;
         var rng = ctx.Rng ?? throw new InvalidOperationException("dropout in training mode needs a random stream");
-        return Ops.Dropout(x, Spec.P, true, rng);
+        return Ops.Dropout(x, Spec.P, true, rng, ctx.SharedDropoutMembers);
     }
 }

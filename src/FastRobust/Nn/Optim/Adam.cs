@@ -9,13 +9,12 @@ namespace FastRobust.Nn.Optim;
 public sealed class Adam(IEnumerable<Parameter> parameters, float lr, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f,
     float weightDecay = 0f, bool decoupled = false) : Optimizer(parameters, lr)
 {
-    private readonly Dictionary<Parameter, Tensor> _m = new(), _v = new();
     private readonly Dictionary<Parameter, int> _steps = new();
 
-    protected override void Update(Parameter p, Tensor value, Tensor grad)
+    protected override void Update(Parameter p, Tensor value, Tensor grad, long offset, long n)
     {
         int t = _steps[p] = _steps.GetValueOrDefault(p) + 1;
-        value.Device.Backend.AdamStep(value.Buffer, grad.Buffer, State(_m, p).Buffer, State(_v, p).Buffer, value.Count, Lr,
+        value.Device.Backend.AdamStep(value.Buffer, grad.Buffer, State.Get(p, "adam.m").Buffer, State.Get(p, "adam.v").Buffer, offset, n, Lr,
             beta1, beta2, eps, weightDecay, decoupled, t);
     }
 }

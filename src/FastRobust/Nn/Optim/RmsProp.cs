@@ -9,11 +9,9 @@ namespace FastRobust.Nn.Optim;
 public sealed class RmsProp(IEnumerable<Parameter> parameters, float lr, float alpha = 0.99f, float eps = 1e-8f,
     float weightDecay = 0f, float momentum = 0f) : Optimizer(parameters, lr)
 {
-    private readonly Dictionary<Parameter, Tensor> _sq = new(), _buf = new();
-
-    protected override void Update(Parameter p, Tensor value, Tensor grad)
+    protected override void Update(Parameter p, Tensor value, Tensor grad, long offset, long n)
     {
-        var buf = momentum > 0f ? State(_buf, p) : null;
-        value.Device.Backend.RmspropStep(value.Buffer, grad.Buffer, State(_sq, p).Buffer, buf?.Buffer, value.Count, Lr, alpha, eps, weightDecay, momentum);
+        var buf = momentum > 0f ? State.Get(p, "rmsprop.momentum") : null;
+        value.Device.Backend.RmspropStep(value.Buffer, grad.Buffer, State.Get(p, "rmsprop.sq").Buffer, buf?.Buffer, offset, n, Lr, alpha, eps, weightDecay, momentum);
     }
 }

@@ -9,15 +9,14 @@ namespace FastRobust.Nn.Optim;
 public sealed class Sgd(IEnumerable<Parameter> parameters, float lr, float momentum = 0f, float weightDecay = 0f,
     bool nesterov = false, float dampening = 0f) : Optimizer(parameters, lr)
 {
-    private readonly Dictionary<Parameter, Tensor> _momentum = new();
     private readonly HashSet<Parameter> _started = new();
 
     public float Momentum { get; } = momentum;
 
-    protected override void Update(Parameter p, Tensor value, Tensor grad)
+    protected override void Update(Parameter p, Tensor value, Tensor grad, long offset, long n)
     {
-        Tensor? buf = Momentum != 0f ? State(_momentum, p) : null;
+        Tensor? buf = Momentum != 0f ? State.Get(p, "sgd.momentum") : null;
         bool first = _started.Add(p);
-        value.Device.Backend.SgdStep(value.Buffer, grad.Buffer, buf?.Buffer, value.Count, Lr, Momentum, dampening, weightDecay, nesterov, first);
+        value.Device.Backend.SgdStep(value.Buffer, grad.Buffer, buf?.Buffer, offset, n, Lr, Momentum, dampening, weightDecay, nesterov, first);
     }
 }
