@@ -35,7 +35,7 @@ public static class PicturesCommand
         split.AcceptOnlyFromAmong("test", "train");
         var count = new Option<int?>("--count") { Description = "Show the first N images of the split (gradients, large-eps: 8; interpolation: 3)" };
         var indices = new Option<string?>("--indices") { Description = "Show these images of the split instead, comma-separated (say 0,7,42)" };
-        var epsL2 = new Option<float?>("--eps-l2") { Description = "ε of the L2 attack, pixel units (default 4·√(C·H·W/784): 4 on MNIST, 7.84 on CIFAR-10)" };
+        var epsL2 = new Option<float?>("--eps-l2") { Description = "ε of the L2 attack, pixel units (default 4·√(C·H·W/784), two decimals: 4 on MNIST, 7.92 on CIFAR-10)" };
         var epsLinf = new Option<float?>("--eps-linf") { Description = "ε of the L∞ attack, pixel units (default 0.4 on 1-channel images, 16/255 on colour)" };
         var norm = new Option<string>("--norm") { Description = "interpolation: which attack makes x_adv, l2 or linf", DefaultValueFactory = _ => "l2" };
         norm.AcceptOnlyFromAmong("l2", "linf");

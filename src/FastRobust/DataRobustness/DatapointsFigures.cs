@@ -25,7 +25,7 @@ public static class DatapointsFigures
         }
         plot.Axes.SetLimitsY(0, 100);
         plot.Axes.SetLimitsX(0, models.Max(m => m.Outcome.MaxSteps));
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.LowerLeft);
         Figure.SavePng(plot, path, 900, 600);
     }
 
