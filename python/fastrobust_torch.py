@@ -8,7 +8,7 @@ hand, so the safetensors package is not needed), and opens FastRobust's Parquet 
     fr.save(model, "runs/mine", input_shape=(3, 32, 32))    # model.json + model.safetensors
     #   ./run.sh attack --model runs/mine/model.json --weights runs/mine/model.safetensors ...
     model = fr.load("runs/mine")                             # an nn.Sequential in eval mode
-    table = fr.read_table("runs/quick/conditions.parquet")   # a pandas DataFrame
+    table = fr.read_table("runs/quick/evaluations.parquet")  # a pandas DataFrame (or a report/tables/*.csv export)
 """
 import json
 import os
@@ -210,7 +210,15 @@ def load(directory):
 
 
 def read_table(path):
-    """A FastRobust Parquet table as a pandas DataFrame, through DuckDB or pyarrow, whichever is installed."""
+    """A FastRobust table as a pandas DataFrame: a Parquet file through DuckDB or pyarrow, whichever is installed, or
+    an export of `report --format csv|json` (report/tables/NAME.csv or .json) through pandas alone."""
+    import pandas as pd
+    suffix = os.path.splitext(str(path))[1].lower()
+    if suffix == ".csv":
+        # only what the export writes for a missing value or NaN counts as missing: a text "NA" or "null" stays text
+        return pd.read_csv(path, keep_default_na=False, na_values=["", "NaN"])
+    if suffix == ".json":
+        return pd.read_json(path, orient="records", dtype=False, precise_float=True)
     try:
         import duckdb
     except ImportError:

@@ -14,7 +14,7 @@ public enum ExportFormat { Csv, Json, Markdown }
 /// CSV (RFC 4180): a header row, a null as an empty field, an empty string as <c>""</c>, doubles in their shortest
 /// round-trip form with <c>NaN</c>, <c>inf</c> and <c>-inf</c> (what pandas' <c>read_csv</c> reads back), booleans
 /// <c>true</c>/<c>false</c>. JSON: an array of row objects (pandas' <c>orient="records"</c>), doubles in shortest
-/// round-trip form, NaN and infinities as null (JSON has no such numbers). Markdown: a pipe table, numbers to six
+/// round-trip form with ".0" on integral values (so they read back as floats, -0.0 included), NaN and infinities as null (JSON has no such numbers). Markdown: a pipe table, numbers to six
 /// significant digits, for reading rather than round trips.
 /// </summary>
 public static class TableExport
@@ -93,7 +93,7 @@ public static class TableExport
                         case string?[] s: if (s[r] is null) w.WriteNullValue(); else w.WriteStringValue(s[r]); break;
                         case long[] l: w.WriteNumberValue(l[r]); break;
                         case bool[] v: w.WriteBooleanValue(v[r]); break;
-                        case double?[] d: if (d[r] is double x && double.IsFinite(x)) w.WriteNumberValue(x); else w.WriteNullValue(); break;
+                        case double?[] d: if (d[r] is double x && double.IsFinite(x)) w.WriteRawValue(JsonDouble(x)); else w.WriteNullValue(); break;
                     }
                 }
                 w.WriteEndObject();
@@ -101,6 +101,14 @@ public static class TableExport
             w.WriteEndArray();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    // shortest round-trip form, with ".0" on integral values so that a reader (Python's json, pandas) keeps a float
+    // column float and -0.0 negative: a bare "-0" or "1" reads back as an integer
+    private static string JsonDouble(double x)
+    {
+        string t = x.ToString("R", CultureInfo.InvariantCulture);
+        return t.IndexOfAny(['.', 'E', 'e']) >= 0 ? t : t + ".0";
     }
 
     public static string Markdown(Table table)

@@ -57,6 +57,40 @@ public class PythonBridgeTests : CliTestFolder
         AssertClose(Npy.ReadFloat32(P("ours.npy")), Npy.ReadFloat32(P("torch.npy")));
     }
 
+    [SkippableTheory]
+    [InlineData("csv")]
+    [InlineData("json")]
+    public void ReadTable_OfAReportExport_GivesTheTablesValues(string format)
+    {
+        SkipIfNoTorch();
+        var table = new FastRobust.Tables.Table()
+            .Add("text", new string?[] { "plain", "a,b", "say \"hi\"", "two\nlines", "ε σ τ ×", null, "NA" })
+            .Add("count", new long[] { 0, -1, long.MaxValue, long.MinValue, 42, 7, 8 })
+            .Add("value", new double?[] { 0.1, 1.0 / 3, -0.0, 1e-300, double.NaN, double.PositiveInfinity, null })
+            .Add("flag", new[] { true, false, true, false, true, false, true });
+        string export = P($"table.{format}");
+        FastRobust.Tables.TableExport.Write(table, export, FastRobust.Tables.TableExport.Parse(format, "--format"));
+        RunPython("table", export, P("read.json"));
+        var read = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string[]>>(File.ReadAllText(P("read.json")))!;
+        Assert.Equal(["text", "count", "value", "flag"], read.Keys);
+        // a missing value reads as NaN from CSV (pandas cannot tell a missing text from NaN there) and as None from JSON
+        string missing = format == "csv" ? "nan" : "None";
+        Assert.Equal(["plain", "a,b", "say \"hi\"", "two\nlines", "ε σ τ ×", missing, "NA"], read["text"]);
+        Assert.Equal(((long[])table.Column("count")).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), read["count"]);
+        Assert.Equal(["True", "False", "True", "False", "True", "False", "True"], read["flag"]);
+        var values = (double?[])table.Column("value");
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] is not { } v || double.IsNaN(v) || (format == "json" && double.IsInfinity(v)))
+            {
+                Assert.Equal(missing, read["value"][i]);  // JSON has no NaN or infinity: the export writes null
+                continue;
+            }
+            double got = read["value"][i] switch { "inf" => double.PositiveInfinity, "-inf" => double.NegativeInfinity, var t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) };
+            Assert.True(BitConverter.DoubleToInt64Bits(v) == BitConverter.DoubleToInt64Bits(got), $"value {i}: wrote {v:R}, pandas read {read["value"][i]}");
+        }
+    }
+
     private static void AssertClose((float[] Data, int[] Shape) expected, (float[] Data, int[] Shape) actual)
     {
         Assert.Equal(expected.Shape, actual.Shape);

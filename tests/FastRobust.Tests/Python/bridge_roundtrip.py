@@ -5,6 +5,9 @@
                                    DIR/<name>/x.npy (images) and DIR/<name>/torch_logits.npy (eval-mode logits)
   bridge_roundtrip.py logits MODEL_DIR X.npy OUT.npy
                                    loads a model FastRobust wrote (fastrobust_torch.load) and writes its logits on X
+  bridge_roundtrip.py table EXPORT OUT.json
+                                   reads a `report --format csv|json` export with fastrobust_torch.read_table and writes
+                                   each column's values as text (repr of each float, "None" for a missing value)
 Exits non-zero with a message when a spec does not survive to_spec(from_spec(spec))."""
 import os
 import sys
@@ -63,10 +66,29 @@ def logits(model_dir, x_path, out):
         np.save(out, model(torch.from_numpy(np.load(x_path))).numpy())
 
 
+def table(export, out):
+    import json
+    df = fr.read_table(export)
+    def text(v):
+        if v is None or (isinstance(v, float) and v != v and export.endswith(".json")):
+            return "None"
+        if isinstance(v, (bool, np.bool_)):
+            return str(bool(v))
+        if isinstance(v, (int, np.integer)):
+            return str(int(v))
+        if isinstance(v, (float, np.floating)):
+            return repr(float(v))
+        return str(v)
+    with open(out, "w") as f:
+        json.dump({c: [text(v) for v in df[c].tolist()] for c in df.columns}, f)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "export":
         export(sys.argv[2])
     elif sys.argv[1] == "logits":
         logits(*sys.argv[2:5])
+    elif sys.argv[1] == "table":
+        table(*sys.argv[2:4])
     else:
         sys.exit(f"unknown command {sys.argv[1]}")
