@@ -90,6 +90,12 @@ public sealed class TrustworthyStudyTests : IDisposable
         Assert.All((long[])corr.Column("n_models"), n => Assert.Equal(3, n));
         Assert.All((bool[])corr.Column("small_sample"), Assert.True);
         Assert.NotNull(Correlations.SmallSampleWarning(corr));
+        // and the study verb says so on the terminal (rerun on the finished directory: every unit resumes as done)
+        string file = Path.Combine(_dir, "trust.json");
+        File.WriteAllText(file, Study);
+        var cli = FastRobust.Tests.Cli.CliHarness.Run("study", file, "--out", dir);
+        Assert.True(cli.Code == 0, cli.Err);
+        Assert.Contains("warning: correlations rest on as few as 3 models", cli.Err);
         var lo = (double?[])corr.Column("kendall_tau_lo");
         var hi = (double?[])corr.Column("kendall_tau_hi");
         Assert.All(Enumerable.Range(0, corr.Rows).Where(i => lo[i] != null), i => Assert.True(hi[i] - lo[i] > 0.5, $"row {i}: [{lo[i]}, {hi[i]}]"));
