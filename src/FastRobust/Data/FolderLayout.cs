@@ -1,4 +1,3 @@
-using System.Text;
 using FastRobust.Util;
 
 namespace FastRobust.Data;
@@ -79,16 +78,8 @@ public sealed record FolderLayout(IReadOnlyList<string> Classes, IReadOnlyList<(
     }
 
     private static bool IsHeldOut(string file, double fraction) =>
-        Fnv1a(Path.GetFileName(file)) % 1_000_000 < fraction * 1_000_000;
+        (ulong)StableHash.Of(Path.GetFileName(file)) % 1_000_000 < fraction * 1_000_000;
 
-    private static ulong OrderKey(string file) =>
-        Fnv1a(Path.GetFileName(Path.GetDirectoryName(file)) + "/" + Path.GetFileName(file));
-
-    // 64-bit FNV-1a of the UTF-8 bytes: fixed across runs, machines and .NET versions (string.GetHashCode is not)
-    internal static ulong Fnv1a(string text)
-    {
-        ulong h = 14695981039346656037UL;
-        foreach (byte b in Encoding.UTF8.GetBytes(text)) h = (h ^ b) * 1099511628211UL;
-        return h;
-    }
+    private static long OrderKey(string file) =>
+        StableHash.Of(Path.GetFileName(Path.GetDirectoryName(file)) + "/" + Path.GetFileName(file));
 }

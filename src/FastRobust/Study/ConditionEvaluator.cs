@@ -111,7 +111,7 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
         var attack = AttackRegistry.Create(c.Name!);
         var options = Options(c, level, "study");
         // per-condition stream: the same unit, condition and level draw the same numbers in every run and shard
-        var rng = new PhiloxStream(seed, (ulong)StableHash($"{c.Name}|{level.ToString("R", CultureInfo.InvariantCulture)}"));
+        var rng = new PhiloxStream(seed, (ulong)StableHash.Of($"{c.Name}|{level.ToString("R", CultureInfo.InvariantCulture)}"));
         using var scope = new TensorScope();
         var x = Tensor.FromArray(attackSet.Images, [attackSet.N, attackSet.C, attackSet.H, attackSet.W], model.Device);
         using var y = IntTensor.FromArray(attackSet.Labels, model.Device);
@@ -199,18 +199,6 @@ public sealed class ConditionEvaluator(StudyFile study, StudyData data, ulong se
             "least-likely" => TargetMode.LeastLikely,
             _ => throw new InputException($"{where} must be none, random or least-likely"),
         };
-
-    /// <summary>FNV-1a: a hash that is the same in every process (string.GetHashCode is randomised per process).</summary>
-    public static long StableHash(string s)
-    {
-        ulong h = 14695981039346656037UL;
-        foreach (char ch in s)
-        {
-            h ^= ch;
-            h *= 1099511628211UL;
-        }
-        return (long)(h >> 1);
-    }
 
     internal static string Json(object o) => JsonSerializer.Serialize(o);
 }

@@ -1,4 +1,5 @@
 using FastRobust.Tables;
+using FastRobust.Util;
 
 namespace FastRobust.Study;
 
@@ -76,7 +77,7 @@ public static class Correlations
                 if (ids.Count < 3) continue;
                 var x = ids.Select(id => byModel[id]).ToList();
                 var y = ids.Select(id => notionByModel[id]).ToList();
-                ulong s = seed ^ (ulong)ConditionEvaluator.StableHash($"{measure}|{notion}|{cond}|{level}");
+                ulong s = seed ^ (ulong)StableHash.Of($"{measure}|{notion}|{cond}|{level}");
                 var idConfigs = ids.Select(id => (IReadOnlyDictionary<string, string>)configs[id]).ToList();
                 var (psi, _) = RankCorrelation.GranulatedKendall(idConfigs, x, y, axes);
                 string key = string.Join("\u0001", ids);

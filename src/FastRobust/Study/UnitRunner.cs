@@ -67,7 +67,7 @@ public static class UnitRunner
         {
             progress.Stage("evaluate");
             var samples = new List<Table>();
-            var evaluator = new ConditionEvaluator(study, data, unit.Seed ^ (ulong)ConditionEvaluator.StableHash(unit.Id));
+            var evaluator = new ConditionEvaluator(study, data, unit.Seed ^ (ulong)StableHash.Of(unit.Id));
             var results = evaluator.Run(model, unit.Id, samples, progress.Stage);
             Table measures = Table.Empty;
             if (study.Measures.Length > 0)
