@@ -37,18 +37,8 @@ public static class FolderDataset
         {
             // a read-only folder still loads, only decoding again next time
         }
-        int n = shape[0], h = shape[1], w = shape[2], c = shape[3];
-        var images = new float[pixels.LongLength];
-        Parallel.For(0, n, i =>
-        {
-            var src = pixels.AsSpan(i * h * w * c, h * w * c);
-            var dst = images.AsSpan(i * h * w * c, h * w * c);
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                    for (int ch = 0; ch < c; ch++)
-                        dst[(ch * h + y) * w + x] = PixelBytes.ToFloat(src[(y * w + x) * c + ch]);
-        });
-        return new Dataset(name, images, labels, c, h, w, layout.Classes.Count);
+        var (images, nchw) = NpyDataset.FromPixelBytes(pixels, shape);
+        return new Dataset(name, images, labels, nchw[1], nchw[2], nchw[3], layout.Classes.Count);
     }
 
     /// <summary>Every image as uint8 [N, H, W, C] (the layout of the cache file).</summary>
@@ -120,6 +110,6 @@ public static class FolderDataset
             text.Append(Path.GetRelativePath(spec.Root, file)).Append('|').Append(label).Append('|')
                 .Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
         }
-        return FolderLayout.Fnv1a(text.ToString()).ToString("x16");
+        return StableHash.Of(text.ToString()).ToString("x16");
     }
 }

@@ -62,10 +62,17 @@ public static class NpyDataset
         var (bytes, shape) = Npy.ReadUInt8(path);
         if (shape.Length != 4)
             throw new InputException($"{path}: uint8 images must have shape [N, H, W, C], not {Npy.ShapeString(shape)}");
-        int n = shape[0], h = shape[1], w = shape[2], c = shape[3];
+        int h = shape[1], c = shape[3];
         // a channels-first uint8 stack would be silently scrambled by the transpose below
         if ((h == 1 || h == 3) && c > 4)
             throw new InputException($"{path}: uint8 images must be [N, H, W, C]; shape {Npy.ShapeString(shape)} looks like [N, C, H, W]");
+        return FromPixelBytes(bytes, shape);
+    }
+
+    /// <summary>uint8 images [N, H, W, C] as float32 [N, C, H, W] in [0, 1] (b / 255); returns the NCHW shape.</summary>
+    internal static (float[], int[]) FromPixelBytes(byte[] bytes, int[] shape)
+    {
+        int n = shape[0], h = shape[1], w = shape[2], c = shape[3];
         int image = h * w * c;
         var images = new float[bytes.Length];
         Parallel.For(0, n, img =>
