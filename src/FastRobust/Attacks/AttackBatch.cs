@@ -13,25 +13,18 @@ internal sealed class AttackBatch : IDisposable
 {
     public AttackBatch(Model model, Tensor x, int[] labels, int[]? targets, int[] cleanPrediction, float[] cleanLogits,
         long firstIndex, AttackOptions options, PhiloxStream rng)
+        : this(model, x, labels, targets, cleanPrediction, cleanLogits, firstIndex, options, rng,
+            RowsToAttack(labels, targets, cleanPrediction, options))
     {
-        Model = model;
-        X = x;
-        Labels = labels;
-        Targets = targets;
-        CleanPrediction = cleanPrediction;
-        CleanLogits = cleanLogits;
-        FirstIndex = firstIndex;
-        Options = options;
-        Rng = rng;
-        int n = labels.Length;
-        Steps = new int[n];
-        Queries = new long[n];
-        Gradients = new long[n];
-        Adversarial = x.Clone().KeepAlive();
+    }
+
+    // every sample with AllSamples; else those not yet adversarial: correct (untargeted) or not yet the target
+    private static int[] RowsToAttack(int[] labels, int[]? targets, int[] cleanPrediction, AttackOptions options)
+    {
         var rows = new List<int>();
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < labels.Length; i++)
             if (options.AllSamples || (targets is null ? cleanPrediction[i] == labels[i] : cleanPrediction[i] != targets[i])) rows.Add(i);
-        AttackedRows = rows.ToArray();
+        return rows.ToArray();
     }
 
     /// <summary>The same samples with other settings, attacking only <paramref name="rows"/> (an ensemble's member on the samples still robust).</summary>
