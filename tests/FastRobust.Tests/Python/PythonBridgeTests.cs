@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FastRobust.Data;
 using FastRobust.Tests.Cli;
 using Xunit;
@@ -103,28 +102,17 @@ public class PythonBridgeTests : CliTestFolder
 
     private static void RunPython(params string[] args)
     {
-        var (code, output) = Exec(Python, [Script, .. args]);
+        var (code, output) = ExternalProcess.Run(Python, [Script, .. args]);
         Assert.True(code == 0, $"{Script} {string.Join(' ', args)} failed ({code}):\n{output}");
     }
 
     private static void SkipIfNoTorch()
     {
         string? why = !File.Exists(Python) ? $"{Python} does not exist"
-            : Exec(Python, ["-c", "import torch, numpy"]) is (not 0, var output) ? $"{Python} cannot import torch ({output.Trim().Split('\n')[^1]})"
+            : ExternalProcess.Run(Python, ["-c", "import torch, numpy"]) is (not 0, var output) ? $"{Python} cannot import torch ({output.Trim().Split('\n')[^1]})"
             : null;
         if (why == null) return;
         if (Environment.GetEnvironmentVariable("FASTROBUST_REQUIRE_TORCH") == "1") Assert.Fail($"FASTROBUST_REQUIRE_TORCH=1 but {why}");
         Skip.If(true, why + " (apt-get install python3-torch libopenblas0-pthread)");
-    }
-
-    private static (int Code, string Output) Exec(string program, string[] args)
-    {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output + err.GetAwaiter().GetResult());
     }
 }

@@ -22,28 +22,17 @@ internal static class LocalSlurm
     {
         foreach (var program in new[] { "sbatch", "squeue", "scontrol", "sinfo" })
             if (Study.Slurm.SlurmSubmission.FindOnPath(program) is null) return $"no Slurm: {program} is not on PATH";
-        var (code, output) = Run("sinfo", "-h", "-o", "%T");
+        var (code, output) = ExternalProcess.Run("sinfo", "-h", "-o", "%T");
         if (code != 0) return $"no Slurm: sinfo failed ({output.Trim()})";
         if (!output.Split('\n').Any(s => s.Trim() is "idle" or "mixed" or "allocated" or "completing"))
             return $"no Slurm node takes jobs (sinfo: {output.Trim()})";
         return null;
     }
 
-    public static (int Code, string Output) Run(string program, params string[] args)
-    {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output + err.GetAwaiter().GetResult());
-    }
-
     /// <summary>The state of a job or array task (PENDING, RUNNING, COMPLETED, CANCELLED, FAILED, ...), as scontrol shows it.</summary>
     public static string State(string job)
     {
-        var (_, output) = Run("scontrol", "show", "job", job);
+        var (_, output) = ExternalProcess.Run("scontrol", "show", "job", job);
         int at = output.IndexOf("JobState=", StringComparison.Ordinal);
         return at < 0 ? "UNKNOWN" : output[(at + "JobState=".Length)..].Split(' ', '\n')[0];
     }

@@ -46,7 +46,7 @@ public sealed class SlurmArrayTests(UnshardedReference reference) : IClassFixtur
 
     public void Dispose()
     {
-        if (_jobs.Count > 0) LocalSlurm.Run("scancel", [.. _jobs]);
+        if (_jobs.Count > 0) ExternalProcess.Run("scancel", [.. _jobs]);
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
@@ -74,7 +74,7 @@ public sealed class SlurmArrayTests(UnshardedReference reference) : IClassFixtur
     private static string Logs(string dir)
     {
         string logs = Path.Combine(dir, "slurm", "logs");
-        var (_, queue) = LocalSlurm.Run("squeue");
+        var (_, queue) = ExternalProcess.Run("squeue");
         return "squeue:\n" + queue + string.Concat(Directory.Exists(logs)
             ? Directory.GetFiles(logs).Order().Select(f => $"--- {Path.GetFileName(f)}\n{File.ReadAllText(f)}") : []);
     }
@@ -118,12 +118,12 @@ public sealed class SlurmArrayTests(UnshardedReference reference) : IClassFixtur
 
         // task 1: the warning Slurm sends before a time limit (USR1 to the batch shell); it stops and requeues itself
         LocalSlurm.WaitFor(() => Started(1), Limit, "shard 1 to start a model", () => Logs(dir));
-        Assert.Equal(0, LocalSlurm.Run("scancel", "--signal=USR1", "--batch", task1).Code);
+        Assert.Equal(0, ExternalProcess.Run("scancel", "--signal=USR1", "--batch", task1).Code);
         // task 2: cancelled outright, then requeued by hand
         LocalSlurm.WaitFor(() => Started(2), Limit, "shard 2 to start a model", () => Logs(dir));
-        Assert.Equal(0, LocalSlurm.Run("scancel", task2).Code);
+        Assert.Equal(0, ExternalProcess.Run("scancel", task2).Code);
         LocalSlurm.WaitFor(() => LocalSlurm.State(task2) == "CANCELLED", Limit, $"{task2} to be cancelled", () => Logs(dir));
-        var requeue = LocalSlurm.Run("scontrol", "requeue", task2);
+        var requeue = ExternalProcess.Run("scontrol", "requeue", task2);
         Assert.True(requeue.Code == 0, requeue.Output);
 
         // Slurm holds a requeued task back for about two minutes; release both as soon as they are pending again
@@ -135,9 +135,9 @@ public sealed class SlurmArrayTests(UnshardedReference reference) : IClassFixtur
             return false;
         }, Limit, $"{task1} to requeue itself", () => Logs(dir));
         foreach (var t in new[] { task1, task2 })
-            if (LocalSlurm.State(t) == "PENDING") LocalSlurm.Run("scontrol", "update", $"jobid={t}", "StartTime=now");
+            if (LocalSlurm.State(t) == "PENDING") ExternalProcess.Run("scontrol", "update", $"jobid={t}", "StartTime=now");
         // a cancelled task fails the merge's afterok for good, even once requeued: point it at the tasks again
-        var update = LocalSlurm.Run("scontrol", "update", $"jobid={merge}", $"dependency=afterok:{task1}:{task2}");
+        var update = ExternalProcess.Run("scontrol", "update", $"jobid={merge}", $"dependency=afterok:{task1}:{task2}");
         Assert.True(update.Code == 0, update.Output);
 
         WaitForMerge(dir, merge);
